@@ -1,0 +1,50 @@
+# netauto — the two commands in README.md: `make demo` and `make test`.
+# Both install what they need first (Debian packages when missing, a virtualenv in .venv).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NETAUTO := $(VENV)/bin/netauto
+# Debian packages the lab, the checks and the tests need.
+APT_PACKAGES := frr frr-pythontools openssh-server openssh-client netcat-openbsd iproute2 \
+	iputils-ping traceroute ruby
+DEMO_DIR := build/demo
+
+.PHONY: demo test install system-deps lint typecheck unit lab-test clean lab-down help
+
+help:
+	@echo "make demo   install, then run the main job on the bundled example province"
+	@echo "make test   install, then run lint, type checks and the whole test suite (lab included)"
+
+system-deps:
+	@bash scripts/install-system-deps.sh $(APT_PACKAGES)
+
+$(VENV)/.installed: pyproject.toml
+	@if ! $(PYTHON) -m venv --help >/dev/null 2>&1 || ! $(PYTHON) -c 'import ensurepip' >/dev/null 2>&1; then \
+		bash scripts/install-system-deps.sh python3-venv; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev,init]'
+	@touch $@
+
+install: system-deps $(VENV)/.installed
+
+demo: install
+	@bash scripts/demo.sh
+
+lint: install
+	$(VENV)/bin/ruff check netauto tests benchmarks
+	$(VENV)/bin/mypy --strict netauto
+
+test: install lint
+	@$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+unit: install
+	$(PY) -m pytest -m 'not lab'
+
+lab-down: install
+	-$(NETAUTO) lab down
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,109 @@
+"""The ``netauto`` command line: one verb per pipeline stage.
+
+Each stage owns its verbs in ``netauto/<stage>/cli.py`` and exposes ``register(app)``;
+this module only wires them together and turns netauto's exceptions into one-line
+messages and exit codes (2: bad input, 1: failed checks, 0: success).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from netauto import __version__
+from netauto.console import err
+from netauto.errors import InputError, NetautoError
+from netauto.settings import Settings
+
+app = typer.Typer(
+    name="netauto",
+    help=(
+        "Source of truth → IPv6 dual-stack plan → configs → safe push → verified, auditable "
+        "connectivity, for a province's dedicated data network.\n\n"
+        "Pipeline: validate/inventory → plan → render → diff/push → verify → report; "
+        "`lab` runs a virtual copy of the province to push to and verify against."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"netauto {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    inventory: Path = typer.Option(
+        Path("inventory"),
+        "-i",
+        "--inventory",
+        envvar="NETAUTO_INVENTORY",
+        help="Source-of-truth directory (or one YAML file).",
+        show_default=True,
+    ),
+    state_dir: Path = typer.Option(
+        Path(".netauto"),
+        "--state-dir",
+        envvar="NETAUTO_STATE_DIR",
+        help="Where netauto keeps run history, audit log, snapshots and lab settings.",
+        show_default=True,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    ctx.obj = Settings(inventory=inventory, state_dir=state_dir)
+
+
+def _register() -> None:
+    from netauto.lab import cli as lab_cli
+    from netauto.plan import cli as plan_cli
+    from netauto.push import cli as push_cli
+    from netauto.render import cli as render_cli
+    from netauto.report import cli as report_cli
+    from netauto.sot import cli as sot_cli
+    from netauto.verify import cli as verify_cli
+
+    for module in (sot_cli, plan_cli, render_cli, push_cli, verify_cli, report_cli, lab_cli):
+        module.register(app)
+
+
+_register()
+
+
+def report_error(exc: NetautoError) -> None:
+    """Print an error the way every verb does: one ``Error:`` line per problem."""
+    if isinstance(exc, InputError):
+        count = len(exc.problems)
+        for problem in exc.problems[:200]:
+            err.print(f"[bold red]Error:[/] {problem}", markup=True, highlight=False)
+        if count > 200:
+            err.print(f"... and {count - 200} more problems")
+        if count > 1:
+            err.print(f"{count} problems found; nothing was written.")
+    else:
+        err.print(f"[bold red]Error:[/] {exc}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``netauto`` console script (exits with the verb's status)."""
+    try:
+        app(args=argv, prog_name="netauto")
+    except NetautoError as exc:
+        report_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Napalm drivers for platforms Napalm lacks (FRRouting)."""

@@ -1,0 +1,305 @@
+"""Cross-reference checks on a schema-valid SoT (pure: SoT in, problems out).
+
+Each problem is ``(path, message, hint)``; the loader turns the path into file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from netauto.sot.models import BUILTIN_GROUPS, SoT
+from netauto.sot.yamlsource import PathKey, format_path
+
+Finding = tuple[PathKey, str, str]
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _duplicates(items: Iterable[tuple[PathKey, object]], what: str) -> Iterator[Finding]:
+    seen: dict[object, PathKey] = {}
+    for path, value in items:
+        if value is None:
+            continue
+        if value in seen:
+            yield path, f"duplicate {what} {value!r} (also at {format_path(seen[value])})", ""
+        else:
+            seen[value] = path
+
+
+def check(sot: SoT) -> list[Finding]:
+    """Every cross-reference problem in ``sot``.
+
+    Examples:
+        >>> from netauto.sot.models import SoT
+        >>> sot = SoT.model_validate({
+        ...     "province": {"name": "Demo", "code": 96},
+        ...     "addressing": {"ipv6": {"allocation": "2001:db8:9600::/40"},
+        ...                    "ipv4": {"supernets": ["10.96.0.0/16"]}},
+        ...     "sites": [{"site_id": 1, "slug": "a", "kind": "commune", "name": "A",
+        ...                "hub": "nowhere"}]})
+        >>> check(sot)
+        [(('sites', 0, 'hub'), "unknown hub 'nowhere'", 'hubs are sites of kind hub')]
+    """
+    found: list[Finding] = []
+    sites = sot.site_by_slug()
+
+    # Identity: ids, slugs, hostnames, commune codes.
+    found += _duplicates(
+        ((("sites", i, "site_id"), s.site_id) for i, s in enumerate(sot.sites)), "site_id"
+    )
+    found += _duplicates(((("sites", i, "slug"), s.slug) for i, s in enumerate(sot.sites)), "slug")
+    hostnames: list[tuple[PathKey, object]] = []
+    for i, site in enumerate(sot.sites):
+        hostnames += [
+            (("sites", i, "devices", j, "hostname"), d.hostname) for j, d in enumerate(site.devices)
+        ]
+    hostnames += [(("devices", i, "hostname"), d.hostname) for i, d in enumerate(sot.devices)]
+    hostnames += [(("vms", i, "name"), vm.name) for i, vm in enumerate(sot.vms)]
+    found += _duplicates(hostnames, "hostname")
+    primaries = (
+        (("sites", i, "commune_code"), s.commune_code)
+        for i, s in enumerate(sot.sites)
+        if s.commune_role == "primary"
+    )
+    for path, message, _ in _duplicates(primaries, "commune code"):
+        found.append(
+            (
+                path,
+                message,
+                "a commune has one primary site; mark the others `commune_role: annex` "
+                "(e.g. the former People's Committee of a merged commune)",
+            )
+        )
+
+    # Sites: hubs and LANs.
+    hubs = {slug for slug, s in sites.items() if s.kind == "hub"}
+    for i, site in enumerate(sot.sites):
+        if site.hub is not None:
+            if site.kind == "hub":
+                found.append((("sites", i, "hub"), "a hub cannot have a parent hub", ""))
+            elif site.hub not in hubs:
+                found.append(
+                    (
+                        ("sites", i, "hub"),
+                        f"unknown hub {site.hub!r}",
+                        _suggest(site.hub, hubs) or "hubs are sites of kind hub",
+                    )
+                )
+        local = {d.hostname for d in site.devices} | {
+            d.hostname for d in sot.devices if d.site == site.slug
+        }
+        lan_keys: dict[str, int] = {}
+        vlans: dict[int, int] = {}
+        for j, lan in enumerate(site.lans):
+            if lan.device is not None and lan.device not in local:
+                found.append(
+                    (
+                        ("sites", i, "lans", j, "device"),
+                        f"device {lan.device!r} is not on site {site.slug!r}",
+                        _suggest(lan.device, local),
+                    )
+                )
+            if lan.device is None and not local:
+                found.append(
+                    (
+                        ("sites", i, "lans", j),
+                        f"site {site.slug!r} has a LAN but no router to serve it",
+                        "add a device to the site",
+                    )
+                )
+            if lan.key in lan_keys:
+                found.append(
+                    (
+                        ("sites", i, "lans", j, "name"),
+                        f"duplicate LAN {lan.key!r} on site {site.slug!r}",
+                        "give each LAN of one function a distinct `name`",
+                    )
+                )
+            lan_keys[lan.key] = j
+            if lan.vlan in vlans:
+                found.append(
+                    (
+                        ("sites", i, "lans", j, "vlan"),
+                        f"VLAN {lan.vlan} used twice on site {site.slug!r}",
+                        "",
+                    )
+                )
+            vlans[lan.vlan] = j
+
+    for i, dev in enumerate(sot.devices):
+        if dev.site not in sites:
+            found.append(
+                (
+                    ("devices", i, "site"),
+                    f"device on unknown site {dev.site!r}",
+                    _suggest(dev.site, sites),
+                )
+            )
+
+    # Links.
+    all_hosts = {d.hostname for _, d in sot.all_devices()}
+    found += _duplicates(
+        ((("links", i, "id"), link.key) for i, link in enumerate(sot.links)), "link id"
+    )
+    used_ports: dict[tuple[str, str], int] = {}
+    for i, link in enumerate(sot.links):
+        for side, end in (("a", link.a), ("b", link.b)):
+            if end.device not in all_hosts:
+                found.append(
+                    (
+                        ("links", i, side, "device"),
+                        f"unknown device {end.device!r}",
+                        _suggest(end.device, all_hosts),
+                    )
+                )
+            if end.interface:
+                port = (end.device, end.interface)
+                if port in used_ports:
+                    found.append(
+                        (
+                            ("links", i, side, "interface"),
+                            f"interface {end.interface} of {end.device} is already used by "
+                            f"links[{used_ports[port]}]",
+                            "",
+                        )
+                    )
+                used_ports[port] = i
+            if end.ipv4 is not None and end.ipv4.network.prefixlen != 31:
+                found.append(
+                    (
+                        ("links", i, side, "ipv4"),
+                        f"point-to-point links use /31, got {end.ipv4}",
+                        "",
+                    )
+                )
+        if link.a.device == link.b.device:
+            found.append((("links", i), f"link from {link.a.device} to itself", ""))
+
+    # Services, VMs.
+    dc_sites = {slug: s for slug, s in sites.items() if s.kind == "data-centre"}
+    for i, vm in enumerate(sot.vms):
+        for j, service in enumerate(vm.services):
+            if service not in sot.services:
+                found.append(
+                    (
+                        ("vms", i, "services", j),
+                        f"unknown service {service!r}",
+                        _suggest(service, sot.services) or "define it under `services:`",
+                    )
+                )
+        site_slug = vm.site
+        if site_slug is None:
+            if len(dc_sites) != 1:
+                found.append(
+                    (
+                        ("vms", i),
+                        f"VM {vm.name!r} has no `site` and there are "
+                        f"{len(dc_sites)} data-centre sites",
+                        "set `site:`",
+                    )
+                )
+                continue
+            site_slug = next(iter(dc_sites))
+        elif site_slug not in dc_sites:
+            found.append(
+                (
+                    ("vms", i, "site"),
+                    f"{site_slug!r} is not a data-centre site",
+                    _suggest(site_slug, dc_sites),
+                )
+            )
+            continue
+        networks = {lan.key for lan in dc_sites[site_slug].lans}
+        if vm.network not in networks:
+            found.append(
+                (
+                    ("vms", i, "network"),
+                    f"no network {vm.network!r} on data-centre site {site_slug!r}",
+                    _suggest(vm.network, networks) or "add it to the site's `lans:`",
+                )
+            )
+
+    # Addressing.
+    supernets = sot.addressing.ipv4.supernets
+    for i, net in enumerate(supernets):
+        for j in range(i):
+            if net.overlaps(supernets[j]):
+                found.append(
+                    (
+                        ("addressing", "ipv4", "supernets", i),
+                        f"{net} overlaps {supernets[j]}",
+                        "IPv4 supernets must be disjoint",
+                    )
+                )
+
+    # Policy and groups.
+    group_names = set(BUILTIN_GROUPS) | set(sot.groups)
+    targets = group_names | set(sot.services)
+    for name, group in sot.groups.items():
+        for j, slug in enumerate(group.sites):
+            if slug not in sites:
+                found.append(
+                    (("groups", name, "sites", j), f"unknown site {slug!r}", _suggest(slug, sites))
+                )
+        for j, hub in enumerate(group.hubs):
+            if hub not in hubs:
+                found.append(
+                    (("groups", name, "hubs", j), f"unknown hub {hub!r}", _suggest(hub, hubs))
+                )
+    for i, rule in enumerate(sot.policy):
+        if rule.source not in group_names:
+            found.append(
+                (
+                    ("policy", i, "from"),
+                    f"unknown group {rule.source!r}",
+                    _suggest(rule.source, group_names)
+                    or f"built-in groups: {', '.join(BUILTIN_GROUPS)}",
+                )
+            )
+        for j, target in enumerate(rule.to):
+            if target not in targets:
+                found.append(
+                    (
+                        ("policy", i, "to", j),
+                        f"unknown service or group {target!r}",
+                        _suggest(target, targets),
+                    )
+                )
+    return found
+
+
+def group_members(sot: SoT, group: str) -> list[str]:
+    """Slugs of the sites in a built-in or defined group, in SoT order.
+
+    Examples:
+        >>> from netauto.sot.models import SoT
+        >>> sot = SoT.model_validate({
+        ...     "province": {"name": "Demo", "code": 96},
+        ...     "addressing": {"ipv6": {"allocation": "2001:db8:9600::/40"},
+        ...                    "ipv4": {"supernets": ["10.96.0.0/16"]}},
+        ...     "sites": [{"site_id": 1, "slug": "h", "kind": "hub", "name": "H"},
+        ...               {"site_id": 2, "slug": "c", "kind": "commune", "name": "C",
+        ...                "commune_code": "32002", "hub": "h"}]})
+        >>> group_members(sot, "communes")
+        ['c']
+    """
+    if group in BUILTIN_GROUPS:
+        kind = BUILTIN_GROUPS[group]
+        return [s.slug for s in sot.sites if s.kind == kind]
+    spec = sot.groups[group]
+    members = set(spec.sites)
+    members |= {s.slug for s in sot.sites if s.hub in spec.hubs or s.kind in spec.kinds}
+    return [s.slug for s in sot.sites if s.slug in members]
+
+
+def by_hub(sot: SoT) -> dict[str | None, list[str]]:
+    """Site slugs grouped by their hub (None for sites without one)."""
+    out: dict[str | None, list[str]] = defaultdict(list)
+    for site in sot.sites:
+        out[site.hub].append(site.slug)
+    return dict(out)

@@ -1,0 +1,305 @@
+"""The source-of-truth schema (pydantic v2).
+
+One province: its addressing policy, its services and reachability policy, its sites
+(data centre, hubs, communes, departments) with devices and LAN segments, the WAN links
+between devices, and the data-centre VMs.
+
+Identity rules that keep addressing stable:
+
+* ``site_id`` is the stable identity of a physical site; addresses hang off it and it
+  never changes. ``slug`` is the readable handle other entries refer to.
+* Official commune codes, the former district, the parent hub and merge history are
+  metadata: changing them must never renumber anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Platform = Literal["frr", "cisco_ios", "junos", "eos", "huawei_vrp", "linux"]
+PLATFORMS: tuple[str, ...] = ("frr", "cisco_ios", "junos", "eos", "huawei_vrp", "linux")
+SiteKind = Literal["data-centre", "hub", "commune", "department"]
+SITE_KINDS: tuple[str, ...] = ("data-centre", "hub", "commune", "department")
+LanFunction = Literal["office", "wifi", "camera", "mgmt", "server", "voice", "guest"]
+Family = Literal["ipv4", "ipv6"]
+FAMILIES: tuple[Family, ...] = ("ipv4", "ipv6")
+Role = Literal["core", "hub", "cpe", "router"]
+
+Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+"""Hostnames, slugs and other handles: lowercase letters, digits and '-'."""
+
+#: Site groups every policy may name without defining them.
+BUILTIN_GROUPS: dict[str, str] = {
+    "communes": "commune",
+    "hubs": "hub",
+    "departments": "department",
+    "data-centre": "data-centre",
+}
+
+
+class Model(BaseModel):
+    """Base of every SoT model: unknown fields are errors (typos never pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Province(Model):
+    name: str = Field(min_length=1)
+    code: int = Field(ge=1, le=99, description="official province code (GSO)")
+    structure: Literal["two-level", "three-level"] = Field(
+        "two-level",
+        description="two-level: province > commune (since 1 July 2025); "
+        "three-level: province > district > commune (legacy data)",
+    )
+
+
+DEFAULT_ZONES: dict[str, int] = {
+    "infra": 0,
+    "data-centre": 1,
+    "department": 2,
+    "hub": 3,
+    "commune": 4,
+}
+
+
+class IPv6Policy(Model):
+    allocation: ipaddress.IPv6Network = Field(description="the province's IPv6 block, e.g. a /40")
+    zone_prefix: int | None = Field(
+        None, ge=8, le=60, description="zone size; default: allocation length + 4 (one nibble)"
+    )
+    site_prefix: int = Field(56, ge=44, le=60)
+    zones: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_ZONES),
+        description="zone name -> index of the zone inside the allocation",
+    )
+
+    @field_validator("allocation")
+    @classmethod
+    def _allocation_size(cls, value: ipaddress.IPv6Network) -> ipaddress.IPv6Network:
+        if value.prefixlen > 48:
+            raise ValueError(f"allocation {value} is too small: expected a /48 or larger")
+        if value.prefixlen % 4:
+            raise ValueError(f"allocation {value} must end on a nibble boundary (/32, /36, /40...)")
+        return value
+
+    @model_validator(mode="after")
+    def _sizes(self) -> IPv6Policy:
+        zone = self.effective_zone_prefix
+        if zone % 4:
+            raise ValueError(f"zone_prefix /{zone} must be on a nibble boundary")
+        if not self.allocation.prefixlen < zone < self.site_prefix:
+            raise ValueError(
+                f"expected allocation /{self.allocation.prefixlen} < zone /{zone} "
+                f"< site /{self.site_prefix}"
+            )
+        if self.site_prefix % 4:
+            raise ValueError(f"site_prefix /{self.site_prefix} must be on a nibble boundary")
+        capacity = 2 ** (zone - self.allocation.prefixlen)
+        for name, index in self.zones.items():
+            if not 0 <= index < capacity:
+                raise ValueError(f"zone {name!r} index {index} outside 0..{capacity - 1}")
+        if len(set(self.zones.values())) != len(self.zones):
+            raise ValueError("two zones share one index")
+        return self
+
+    @property
+    def effective_zone_prefix(self) -> int:
+        return self.zone_prefix or self.allocation.prefixlen + 4
+
+
+class IPv4Policy(Model):
+    supernets: list[ipaddress.IPv4Network] = Field(
+        min_length=1, description="existing IPv4 blocks the province may use"
+    )
+    lan_prefix: int = Field(26, ge=16, le=30, description="default size of a LAN subnet")
+    vm_prefix: int = Field(24, ge=16, le=29, description="default size of a DC VM network")
+
+
+class Addressing(Model):
+    ipv6: IPv6Policy
+    ipv4: IPv4Policy
+
+
+class Management(Model):
+    domain: str | None = None
+    ntp: list[str] = Field(default_factory=list)
+    syslog: list[str] = Field(default_factory=list)
+    dns: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = Field(default_factory=list)
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = Field(
+        default_factory=list, description="networks SSH to devices is allowed from"
+    )
+
+
+class ServicePort(Model):
+    proto: Literal["tcp", "udp"] = "tcp"
+    port: int = Field(ge=1, le=65535)
+
+
+class Service(Model):
+    description: str = ""
+    ports: list[ServicePort] = Field(default_factory=list)
+
+
+class PolicyRule(Model):
+    """Which group must reach which services or groups; ``deny`` closes a path instead."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    source: str = Field(alias="from")
+    to: list[str]
+    families: list[Family] = Field(default_factory=lambda: list(FAMILIES), min_length=1)
+    deny: bool = False
+    description: str = ""
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class Group(Model):
+    """A named set of sites, by slug and/or by hub."""
+
+    sites: list[str] = Field(default_factory=list)
+    hubs: list[str] = Field(default_factory=list)
+    kinds: list[SiteKind] = Field(default_factory=list)
+
+
+class MergeRecord(Model):
+    """A commune that was merged into this site's commune (metadata only)."""
+
+    commune_code: str | None = None
+    name: str
+    date: dt.date | None = None
+
+
+class Device(Model):
+    hostname: Name
+    platform: Platform = "frr"
+    role: Role | None = Field(None, description="default: from the site kind")
+    mgmt_address: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+    lab_name: str | None = Field(None, description="name in the virtual lab, if not the hostname")
+    model: str | None = None
+    serial: str | None = None
+
+
+class Lan(Model):
+    function: LanFunction
+    name: Name | None = Field(None, description="default: the function")
+    vlan: int = Field(ge=1, le=4094)
+    device: Name | None = Field(
+        None, description="router serving the LAN; default: the site's first"
+    )
+    interface: str | None = None
+    ipv4: ipaddress.IPv4Network | None = Field(None, description="fixed IPv4 subnet, if any")
+    ipv4_prefix: int | None = Field(None, ge=16, le=30)
+    ipv6_mode: Literal["slaac", "dhcpv6"] = "slaac"
+
+    @property
+    def key(self) -> str:
+        return self.name or self.function
+
+
+class Site(Model):
+    site_id: int = Field(ge=1, le=1_000_000, description="stable forever; addresses hang off it")
+    slug: Name
+    kind: SiteKind
+    name: str = Field(min_length=1)
+    commune_code: str | None = Field(None, pattern=r"^[0-9]{5}$")
+    commune_role: Literal["primary", "annex"] = "primary"
+    district: str | None = Field(None, description="district (three-level structure)")
+    former_district: str | None = None
+    merged_from: list[MergeRecord] = Field(default_factory=list)
+    hub: Name | None = Field(None, description="slug of the aggregation hub serving this site")
+    devices: list[Device] = Field(default_factory=list)
+    lans: list[Lan] = Field(default_factory=list)
+
+
+class TopDevice(Device):
+    """A device written outside its site (``devices:`` at the top of a file)."""
+
+    site: Name
+
+
+class LinkEnd(Model):
+    device: Name
+    interface: str | None = None
+    ipv4: ipaddress.IPv4Interface | None = Field(None, description="fixed IPv4 /31, if any")
+
+
+def _end(value: Any) -> Any:
+    """Accept ``"hostname"`` or ``"hostname:interface"`` for a link end."""
+    if isinstance(value, str):
+        device, _, interface = value.partition(":")
+        return {"device": device, "interface": interface or None}
+    return value
+
+
+class Link(Model):
+    id: Name | None = Field(None, description="stable link id; default: '<a>--<b>'")
+    a: LinkEnd
+    b: LinkEnd
+    circuit_id: str | None = None
+    provider: str | None = None
+    bandwidth_mbps: int | None = Field(None, ge=1)
+
+    @field_validator("a", "b", mode="before")
+    @classmethod
+    def _short_end(cls, value: Any) -> Any:
+        return _end(value)
+
+    @property
+    def key(self) -> str:
+        return self.id or f"{self.a.device}--{self.b.device}"
+
+
+class VM(Model):
+    name: Name
+    site: Name | None = Field(None, description="data-centre site slug; default: the only one")
+    cluster: str = "default"
+    network: Name = Field(description="name of a LAN of the data-centre site")
+    services: list[str] = Field(default_factory=list)
+    os: str = "debian-12"
+    ipv4: ipaddress.IPv4Address | None = Field(None, description="fixed IPv4 address, if any")
+
+
+class SoT(Model):
+    """The whole source of truth once every file is merged."""
+
+    province: Province
+    addressing: Addressing
+    management: Management = Field(default_factory=Management)
+    services: dict[Name, Service] = Field(default_factory=dict)
+    groups: dict[Name, Group] = Field(default_factory=dict)
+    policy: list[PolicyRule] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=list)
+    devices: list[TopDevice] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    vms: list[VM] = Field(default_factory=list)
+
+    # Convenience views (computed on demand; the model is frozen).
+    def site_by_slug(self) -> dict[str, Site]:
+        return {s.slug: s for s in self.sites}
+
+    def all_devices(self) -> list[tuple[Site, Device]]:
+        """Every router with its site, top-level ``devices:`` entries included."""
+        sites = self.site_by_slug()
+        out = [(site, dev) for site in self.sites for dev in site.devices]
+        out += [(sites[d.site], d) for d in self.devices if d.site in sites]
+        return out
+
+    def device_role(self, site: Site, device: Device) -> Role:
+        """The device's role: as written, else from its site's kind."""
+        return device.role or DEFAULT_ROLES[site.kind]
+
+
+DEFAULT_ROLES: dict[str, Role] = {
+    "data-centre": "core",
+    "hub": "hub",
+    "commune": "cpe",
+    "department": "cpe",
+}

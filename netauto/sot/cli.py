@@ -30,4 +30,7 @@ def validate(ctx: typer.Context) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the source-of-truth verbs to the main app."""
+    from netauto.sot import init_cli
+
     app.command("validate")(validate)
+    init_cli.register(app)

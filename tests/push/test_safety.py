@@ -12,10 +12,12 @@ from netauto.push.lock import PushLocked, push_lock
 
 
 def test_second_push_is_refused_while_the_first_holds_the_lock(tmp_path: Path) -> None:
-    with push_lock(tmp_path):
-        with pytest.raises(PushLocked, match="another push is running"):
-            with push_lock(tmp_path):
-                pass  # pragma: no cover
+    with (
+        push_lock(tmp_path),
+        pytest.raises(PushLocked, match="another push is running"),
+        push_lock(tmp_path),
+    ):
+        pass  # pragma: no cover
     with push_lock(tmp_path):  # released: a later push goes ahead
         pass
 

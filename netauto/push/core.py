@@ -1,0 +1,196 @@
+"""Push one device safely, through the Napalm driver contract.
+
+The procedure, for every platform:
+
+1. load the rendered config as a *replace* candidate and compare: no diff → ``unchanged``;
+2. dry-run (the default) → discard the candidate, report ``would-change`` with the diff;
+3. commit with commit-confirm (``revert_in``): natively where the driver has it, emulated
+   otherwise (keep the running config, commit, and on failure replace it back);
+4. post-check the device (routing adjacencies must not regress, adjacencies to peers already
+   on the new config must come up); confirm when it holds, roll back when it does not.
+
+A device therefore ends either on its old config or on its new, checked one. Results are data
+(:class:`DeviceResult`), never log lines.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+Outcome = Literal[
+    "unchanged", "would-change", "committed", "rolled-back", "failed", "unreachable", "skipped"
+]
+NATIVE_CONFIRM_PLATFORMS = frozenset({"frr", "eos", "junos", "cisco_ios"})
+"""Platforms whose Napalm driver implements ``commit_config(revert_in=...)``."""
+NAPALM_DRIVERS = {
+    "frr": "frr",
+    "cisco_ios": "ios",
+    "junos": "junos",
+    "eos": "eos",
+    "huawei_vrp": "huawei_vrp",
+}
+"""SoT platform → Napalm driver name (``frr`` ships with netauto; ``huawei_vrp`` is the
+community driver ``napalm-huawei-vrp``)."""
+
+
+class ConfigDriver(Protocol):
+    """The part of Napalm's ``NetworkDriver`` a push uses."""
+
+    def load_replace_candidate(
+        self, filename: str | None = None, config: str | None = None
+    ) -> None:
+        """Load a full configuration as the candidate."""
+
+    def compare_config(self) -> str:
+        """Diff between running config and candidate."""
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        """Apply the candidate (reverting after ``revert_in`` s unless confirmed)."""
+
+    def confirm_commit(self) -> None:
+        """Keep a commit made with ``revert_in``."""
+
+    def discard_config(self) -> None:
+        """Drop the candidate."""
+
+    def rollback(self) -> None:
+        """Go back to the config before the last commit."""
+
+    def get_config(self, retrieve: str = "all", full: bool = False, sanitized: bool = False) -> Any:
+        """Running/startup/candidate configs."""
+
+
+class PostCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ok: bool
+    detail: str = ""
+
+
+class DeviceResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str
+    platform: str
+    stage: str = ""
+    outcome: Outcome
+    diff: str = ""
+    error: str = ""
+    rolled_back: bool = False
+    post_check: str = ""
+    duration_s: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in ("failed", "rolled-back", "unreachable")
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome == "committed"
+
+
+def push_device(
+    driver: ConfigDriver,
+    host: str,
+    platform: str,
+    candidate: str,
+    *,
+    commit: bool,
+    revert_in: int = 120,
+    post_check: Callable[[], PostCheck] | None = None,
+    stage: str = "",
+) -> DeviceResult:
+    """Diff, and with ``commit`` apply, ``candidate`` on one device (see the module doc).
+
+    Errors raised by the driver while loading, comparing or committing leave the device on its
+    old configuration and are reported as ``failed``.
+    """
+    start = time.monotonic()
+
+    def result(outcome: Outcome, **fields: Any) -> DeviceResult:
+        return DeviceResult(
+            host=host,
+            platform=platform,
+            stage=stage,
+            outcome=outcome,
+            duration_s=round(time.monotonic() - start, 3),
+            **fields,
+        )
+
+    try:
+        driver.load_replace_candidate(config=candidate)
+        diff = driver.compare_config()
+    except Exception as exc:  # a driver error: the device is untouched
+        _quietly(driver.discard_config)
+        return result("failed", error=_describe(exc))
+    if not diff.strip():
+        _quietly(driver.discard_config)
+        return result("unchanged")
+    if not commit:
+        _quietly(driver.discard_config)
+        return result("would-change", diff=diff)
+
+    native = platform in NATIVE_CONFIRM_PLATFORMS
+    backup = ""
+    try:
+        if native:
+            driver.commit_config(message="netauto push", revert_in=revert_in)
+        else:
+            backup = str(driver.get_config(retrieve="running").get("running", ""))
+            driver.commit_config(message="netauto push")
+    except Exception as exc:
+        _quietly(driver.discard_config)
+        return result("failed", diff=diff, error=_describe(exc))
+
+    check = post_check() if post_check is not None else PostCheck(ok=True, detail="no post-check")
+    if check.ok:
+        try:
+            if native:
+                driver.confirm_commit()
+        except Exception as exc:
+            return result(
+                "failed",
+                diff=diff,
+                error=f"confirm failed: {_describe(exc)}",
+                post_check=check.detail,
+            )
+        return result("committed", diff=diff, post_check=check.detail)
+
+    try:
+        if native:
+            driver.rollback()
+        else:
+            driver.load_replace_candidate(config=backup)
+            driver.commit_config(message="netauto rollback")
+    except Exception as exc:
+        return result(
+            "failed",
+            diff=diff,
+            rolled_back=False,
+            post_check=check.detail,
+            error=f"post-check failed and rollback failed: {_describe(exc)}",
+        )
+    return result(
+        "rolled-back",
+        diff=diff,
+        rolled_back=True,
+        post_check=check.detail,
+        error=f"post-check failed: {check.detail}",
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    first = text[0] if text else ""
+    return f"{type(exc).__name__}: {first}"[:500] if first else type(exc).__name__
+
+
+def _quietly(action: Callable[[], Any]) -> None:
+    try:
+        action()
+    except Exception:  # best effort cleanup; the result already says what failed
+        return

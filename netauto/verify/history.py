@@ -1,0 +1,503 @@
+"""Run history: every ``netauto verify`` run, stored in SQLite so reports and trends can read it.
+
+The store is ``<state_dir>/history.sqlite`` (stdlib :mod:`sqlite3`). One run is written in a
+single transaction, so a crash never leaves half a run behind. Tables:
+
+* ``runs``: one row per run: when, against what (``target``, SoT directory and its SHA-256),
+  headline counts (see :class:`RunSummary`), the run's canonical JSON (``raw_json``) and the
+  SHA-256 of that JSON (``sha256``);
+* ``sites``: the sites the run was about (slug, id, name, kind, hub, commune code);
+* ``checks``: one row per probe: kind, probe, site, host, source, target, address, family,
+  port, expectation, status, RTT, evidence, duration.
+
+``sites`` and ``checks`` are there for ad-hoc SQL; the run itself is read back from
+``raw_json``, exactly as it was hashed.
+
+**How an auditor recomputes the hash.** The raw results of run *N* are the canonical JSON
+of the run: UTF-8, keys sorted at every level, no whitespace between tokens
+(``separators=(",", ":")``), non-ASCII characters written as themselves (not ``\\u`` escapes),
+followed by one newline; ``info.run_id`` holds *N*. ``netauto report --run N --format json``
+prints exactly those bytes, so::
+
+    netauto report --run N --format json | sha256sum
+
+prints the hash the HTML report shows. :func:`canonical_json` and :func:`sha256_hex` are the
+reference implementation.
+
+The schema version is SQLite's ``PRAGMA user_version``; a store written by a newer netauto is
+refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from netauto.errors import InputError, Problem
+from netauto.verify.models import CheckResult, VerifyRun
+
+SCHEMA_VERSION = 1
+DB_NAME = "history.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    target TEXT NOT NULL,
+    province TEXT NOT NULL,
+    province_code INTEGER NOT NULL,
+    inventory TEXT NOT NULL,
+    sot_sha256 TEXT NOT NULL,
+    netauto_version TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    communes_total INTEGER NOT NULL,
+    communes_dual_stack INTEGER NOT NULL,
+    communes_ipv4 INTEGER NOT NULL,
+    communes_ipv6 INTEGER NOT NULL,
+    isolation_total INTEGER NOT NULL,
+    isolation_holding INTEGER NOT NULL,
+    findings INTEGER NOT NULL,
+    checks_total INTEGER NOT NULL,
+    checks_pass INTEGER NOT NULL,
+    checks_fail INTEGER NOT NULL,
+    checks_error INTEGER NOT NULL,
+    checks_skip INTEGER NOT NULL,
+    raw_json TEXT NOT NULL,
+    sha256 TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sites (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    slug TEXT NOT NULL,
+    site_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    hub TEXT,
+    commune_code TEXT,
+    PRIMARY KEY (run_id, slug)
+);
+CREATE TABLE IF NOT EXISTS checks (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    check_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    probe TEXT NOT NULL,
+    site TEXT NOT NULL,
+    host TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    target_address TEXT NOT NULL,
+    family TEXT,
+    port INTEGER,
+    expect TEXT NOT NULL,
+    status TEXT NOT NULL,
+    rtt_ms REAL,
+    evidence TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+CREATE INDEX IF NOT EXISTS checks_by_site ON checks (run_id, site);
+CREATE INDEX IF NOT EXISTS checks_by_status ON checks (run_id, status);
+"""
+
+
+class RunSummary(BaseModel):
+    """The headline figures of one run: what a trend line is drawn from.
+
+    A commune counts as connected over a family when it has at least one reachability
+    check in that family and every one of them passed (``skip`` and ``error`` prove
+    nothing); *dual-stack connected* means connected over both IPv4 and IPv6.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_id: int | None
+    started: str
+    finished: str
+    target: str
+    province: str
+    sha256: str = ""
+    communes_total: int
+    communes_dual_stack: int
+    communes_ipv4: int
+    communes_ipv6: int
+    isolation_total: int
+    isolation_holding: int
+    findings: int
+    checks_total: int
+    checks_pass: int
+    checks_fail: int
+    checks_error: int
+    checks_skip: int
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run as stored: the parsed run, its canonical JSON text and that text's SHA-256."""
+
+    run: VerifyRun
+    raw_json: str
+    sha256: str
+
+
+def canonical_json(run: VerifyRun) -> str:
+    """The canonical serialisation of a run: sorted keys, compact separators, a final newline.
+
+    Examples:
+        >>> from netauto.verify.models import RunInfo
+        >>> info = RunInfo(started="t0", finished="t1", target="lab", province="Cà Mau",
+        ...                province_code=96, inventory="inventory")
+        >>> text = canonical_json(VerifyRun(info=info, sites=[], services=[], checks=[]))
+        >>> text[:60]
+        '{"checks":[],"info":{"finished":"t1","inventory":"inventory"'
+        >>> "Cà Mau" in text, text.endswith("}\\n")
+        (True, True)
+    """
+    data = run.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def sha256_hex(text: str) -> str:
+    """SHA-256 of ``text`` encoded as UTF-8 (what ``sha256sum`` prints for the same bytes).
+
+    Examples:
+        >>> sha256_hex("")
+        'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def commune_connectivity(run: VerifyRun) -> dict[str, dict[str, bool]]:
+    """For each commune slug: family -> connected (every reachability check passed, >= 1).
+
+    Examples:
+        >>> from netauto.verify.models import RunInfo, SiteInfo
+        >>> info = RunInfo(started="t0", finished="t1", target="lab", province="P",
+        ...                province_code=1, inventory="i")
+        >>> site = SiteInfo(slug="xa-a", site_id=1, name="Xã A", kind="commune")
+        >>> def reach(fam, status):
+        ...     return CheckResult(id=f"r:{fam}", kind="reachability", probe="ping",
+        ...         site="xa-a", host="r1", target="lgsp", family=fam, expect="reach",
+        ...         status=status)
+        >>> run = VerifyRun(info=info, sites=[site], services=["lgsp"],
+        ...                 checks=[reach("ipv4", "pass"), reach("ipv6", "skip")])
+        >>> commune_connectivity(run)
+        {'xa-a': {'ipv4': True, 'ipv6': False}}
+    """
+    result: dict[str, dict[str, bool]] = {}
+    seen: dict[tuple[str, str], bool] = {}
+    communes = [s.slug for s in run.sites if s.kind == "commune"]
+    wanted = set(communes)
+    for check in run.checks:
+        if check.kind != "reachability" or check.site not in wanted or check.family is None:
+            continue
+        key = (check.site, check.family)
+        seen[key] = seen.get(key, True) and check.status == "pass"
+    for slug in communes:
+        result[slug] = {fam: seen.get((slug, fam), False) for fam in ("ipv4", "ipv6")}
+    return result
+
+
+def summarise(run: VerifyRun, sha256: str = "") -> RunSummary:
+    """The headline figures of ``run`` (pure; the store keeps them per run for trends)."""
+    connectivity = commune_connectivity(run)
+    isolation = [c for c in run.checks if c.kind == "isolation"]
+    statuses = [c.status for c in run.checks]
+    return RunSummary(
+        run_id=run.info.run_id,
+        started=run.info.started,
+        finished=run.info.finished,
+        target=run.info.target,
+        province=run.info.province,
+        sha256=sha256,
+        communes_total=len(connectivity),
+        communes_dual_stack=sum(all(f.values()) for f in connectivity.values()),
+        communes_ipv4=sum(f["ipv4"] for f in connectivity.values()),
+        communes_ipv6=sum(f["ipv6"] for f in connectivity.values()),
+        isolation_total=len(isolation),
+        isolation_holding=sum(c.status == "pass" for c in isolation),
+        findings=sum(is_finding(c) for c in run.checks),
+        checks_total=len(statuses),
+        checks_pass=statuses.count("pass"),
+        checks_fail=statuses.count("fail"),
+        checks_error=statuses.count("error"),
+        checks_skip=statuses.count("skip"),
+    )
+
+
+def is_finding(check: CheckResult) -> bool:
+    """A routing or drift check that did not pass (a skip is not a finding)."""
+    return check.kind in ("routing", "drift") and check.status in ("fail", "error")
+
+
+def db_path(state_dir: Path) -> Path:
+    """Where the history of ``state_dir`` lives.
+
+    Examples:
+        >>> db_path(Path(".netauto")).as_posix()
+        '.netauto/history.sqlite'
+    """
+    return state_dir / DB_NAME
+
+
+@contextmanager
+def _connect(state_dir: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
+    path = db_path(state_dir)
+    if not create and not path.exists():
+        raise InputError(
+            Problem(
+                path,
+                None,
+                "",
+                "no verification history yet",
+                hint="run `netauto verify` first; every run is recorded here",
+            )
+        )
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise InputError(Problem(path, None, "", f"cannot open history: {exc}")) from exc
+    with closing(conn):
+        conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise InputError(
+                Problem(path, None, "", f"not a netauto history database: {exc}")
+            ) from exc
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                Problem(
+                    path,
+                    None,
+                    "",
+                    f"history schema version {version} is newer than this netauto "
+                    f"understands ({SCHEMA_VERSION})",
+                    hint="upgrade netauto to read it",
+                )
+            )
+        if version < SCHEMA_VERSION:
+            if not create:
+                raise InputError(
+                    Problem(
+                        path,
+                        None,
+                        "",
+                        "no verification history yet",
+                        hint="run `netauto verify` first",
+                    )
+                )
+            # One script, one transaction: the schema and its version appear together.
+            conn.executescript(
+                f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+            )
+        yield conn
+
+
+_CHECK_COLUMNS = (
+    "run_id, seq, check_id, kind, probe, site, host, source, target, target_address, family, "
+    "port, expect, status, rtt_ms, evidence, duration_s"
+)
+_SUMMARY_COLUMNS = (
+    "communes_total",
+    "communes_dual_stack",
+    "communes_ipv4",
+    "communes_ipv6",
+    "isolation_total",
+    "isolation_holding",
+    "findings",
+    "checks_total",
+    "checks_pass",
+    "checks_fail",
+    "checks_error",
+    "checks_skip",
+)
+
+
+def save_run(state_dir: Path, run: VerifyRun) -> int:
+    """Store ``run`` in one transaction and return its run id.
+
+    The stored JSON carries the new id in ``info.run_id`` and is hashed as
+    :func:`canonical_json` describes.
+    """
+    with _connect(state_dir, create=True) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            info = run.info
+            summary = summarise(run)
+            cur = conn.execute(
+                "INSERT INTO runs (started, finished, target, province, province_code, inventory,"
+                " sot_sha256, netauto_version, operator, "
+                + ", ".join(_SUMMARY_COLUMNS)
+                + ", raw_json, sha256) VALUES ("
+                + ", ".join("?" * (9 + len(_SUMMARY_COLUMNS) + 2))
+                + ")",
+                (
+                    info.started,
+                    info.finished,
+                    info.target,
+                    info.province,
+                    info.province_code,
+                    info.inventory,
+                    info.sot_sha256,
+                    info.netauto_version,
+                    info.operator,
+                    *(getattr(summary, name) for name in _SUMMARY_COLUMNS),
+                    "",
+                    "",
+                ),
+            )
+            run_id = cur.lastrowid
+            assert run_id is not None
+            stored = run.model_copy(update={"info": info.model_copy(update={"run_id": run_id})})
+            raw = canonical_json(stored)
+            conn.execute(
+                "UPDATE runs SET raw_json = ?, sha256 = ? WHERE id = ?",
+                (raw, sha256_hex(raw), run_id),
+            )
+            conn.executemany(
+                "INSERT INTO sites (run_id, slug, site_id, name, kind, hub, commune_code)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, s.slug, s.site_id, s.name, s.kind, s.hub, s.commune_code)
+                    for s in run.sites
+                ],
+            )
+            conn.executemany(
+                f"INSERT INTO checks ({_CHECK_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+                [
+                    (
+                        run_id,
+                        seq,
+                        c.id,
+                        c.kind,
+                        c.probe,
+                        c.site,
+                        c.host,
+                        c.source,
+                        c.target,
+                        c.target_address,
+                        c.family,
+                        c.port,
+                        c.expect,
+                        c.status,
+                        c.rtt_ms,
+                        c.evidence,
+                        c.duration_s,
+                    )
+                    for seq, c in enumerate(run.checks)
+                ],
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return run_id
+
+
+def load_stored(state_dir: Path, run_id: int | None = None) -> StoredRun:
+    """The stored run ``run_id`` (``None``: the latest), checked against its hash."""
+    path = db_path(state_dir)
+    with _connect(state_dir, create=False) as conn:
+        if run_id is None:
+            row = conn.execute("SELECT id, raw_json, sha256 FROM runs ORDER BY id DESC LIMIT 1")
+        else:
+            row = conn.execute("SELECT id, raw_json, sha256 FROM runs WHERE id = ?", (run_id,))
+        found = row.fetchone()
+        if found is None:
+            if run_id is None:
+                raise InputError(
+                    Problem(
+                        path,
+                        None,
+                        "",
+                        "no verification history yet",
+                        hint="run `netauto verify` first",
+                    )
+                )
+            known = [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY id")]
+            raise InputError(
+                Problem(
+                    path,
+                    None,
+                    "--run",
+                    f"no run {run_id} in the history",
+                    hint=_known_hint(known),
+                )
+            )
+    stored_id, raw, digest = int(found[0]), str(found[1]), str(found[2])
+    if sha256_hex(raw) != digest:
+        raise InputError(
+            Problem(
+                path,
+                None,
+                f"runs[{stored_id}]",
+                "stored results do not match their SHA-256: the history was altered",
+                hint="restore the history from a backup; do not sign this run",
+            )
+        )
+    try:
+        run = VerifyRun.model_validate_json(raw)
+    except ValidationError as exc:
+        raise InputError(
+            Problem(path, None, f"runs[{stored_id}]", f"stored run is unreadable: {exc}")
+        ) from exc
+    return StoredRun(run=run, raw_json=raw, sha256=digest)
+
+
+def _known_hint(known: list[int]) -> str:
+    """Tell the user which run ids exist.
+
+    Examples:
+        >>> _known_hint([1, 2, 3])
+        'runs 1..3 exist; `netauto report` without --run shows the latest'
+        >>> _known_hint([])
+        'the history is empty'
+    """
+    if not known:
+        return "the history is empty"
+    return f"runs {known[0]}..{known[-1]} exist; `netauto report` without --run shows the latest"
+
+
+def load_run(state_dir: Path, run_id: int | None = None) -> VerifyRun:
+    """The run ``run_id`` from the history (``None``: the latest)."""
+    return load_stored(state_dir, run_id).run
+
+
+def _summaries(conn: sqlite3.Connection, where: str, args: tuple[object, ...]) -> list[RunSummary]:
+    columns = "id, started, finished, target, province, sha256, " + ", ".join(_SUMMARY_COLUMNS)
+    rows = conn.execute(f"SELECT {columns} FROM runs {where} ORDER BY id", args).fetchall()
+    names = ["run_id", "started", "finished", "target", "province", "sha256", *_SUMMARY_COLUMNS]
+    return [RunSummary.model_validate(dict(zip(names, row, strict=True))) for row in rows]
+
+
+def list_runs(state_dir: Path) -> list[RunSummary]:
+    """Every stored run, oldest first (empty when there is no history yet)."""
+    if not db_path(state_dir).exists():
+        return []
+    with _connect(state_dir, create=False) as conn:
+        return _summaries(conn, "", ())
+
+
+def summaries(state_dir: Path, up_to: int | None = None, limit: int = 10) -> list[RunSummary]:
+    """Headline figures of the last ``limit`` runs up to run ``up_to`` (inclusive), oldest first.
+
+    This is the trend a report shows next to a run.
+    """
+    if not db_path(state_dir).exists():
+        return []
+    with _connect(state_dir, create=False) as conn:
+        if up_to is None:
+            found = _summaries(conn, "", ())
+        else:
+            found = _summaries(conn, "WHERE id <= ?", (up_to,))
+    return found[-limit:] if limit > 0 else found

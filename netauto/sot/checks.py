@@ -1,6 +1,7 @@
 """Cross-reference checks on a schema-valid SoT (pure: SoT in, problems out).
 
-Each problem is ``(path, message, hint)``; the loader turns the path into file and line.
+Each problem is a :class:`Finding` (path, message, hint, and for duplicates the path of the
+first occurrence); the loader turns paths into file and line.
 """
 
 from __future__ import annotations
@@ -8,11 +9,20 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from netauto.sot.models import BUILTIN_GROUPS, SoT
-from netauto.sot.yamlsource import PathKey, format_path
+from netauto.sot.yamlsource import PathKey
 
-Finding = tuple[PathKey, str, str]
+
+class Finding(NamedTuple):
+    """One cross-reference problem: where, what, how to fix, and the other value involved."""
+
+    path: PathKey
+    message: str
+    hint: str = ""
+    also: PathKey | None = None
+    """For duplicates: the first occurrence (the loader adds its file and line)."""
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -20,13 +30,15 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else ""
 
 
-def _duplicates(items: Iterable[tuple[PathKey, object]], what: str) -> Iterator[Finding]:
+def _duplicates(
+    items: Iterable[tuple[PathKey, object]], what: str, hint: str = ""
+) -> Iterator[Finding]:
     seen: dict[object, PathKey] = {}
     for path, value in items:
         if value is None:
             continue
         if value in seen:
-            yield path, f"duplicate {what} {value!r} (also at {format_path(seen[value])})", ""
+            yield Finding(path, f"duplicate {what} {value!r}", hint, also=seen[value])
         else:
             seen[value] = path
 
@@ -42,7 +54,7 @@ def check(sot: SoT) -> list[Finding]:
         ...                    "ipv4": {"supernets": ["10.96.0.0/16"]}},
         ...     "sites": [{"site_id": 1, "slug": "a", "kind": "commune", "name": "A",
         ...                "hub": "nowhere"}]})
-        >>> check(sot)
+        >>> [(f.path, f.message, f.hint) for f in check(sot)]
         [(('sites', 0, 'hub'), "unknown hub 'nowhere'", 'hubs are sites of kind hub')]
     """
     found: list[Finding] = []
@@ -66,25 +78,22 @@ def check(sot: SoT) -> list[Finding]:
         for i, s in enumerate(sot.sites)
         if s.commune_role == "primary"
     )
-    for path, message, _ in _duplicates(primaries, "commune code"):
-        found.append(
-            (
-                path,
-                message,
-                "a commune has one primary site; mark the others `commune_role: annex` "
-                "(e.g. the former People's Committee of a merged commune)",
-            )
-        )
+    found += _duplicates(
+        primaries,
+        "commune code",
+        "a commune has one primary site; mark the others `commune_role: annex` "
+        "(e.g. the former People's Committee of a merged commune)",
+    )
 
     # Sites: hubs and LANs.
     hubs = {slug for slug, s in sites.items() if s.kind == "hub"}
     for i, site in enumerate(sot.sites):
         if site.hub is not None:
             if site.kind == "hub":
-                found.append((("sites", i, "hub"), "a hub cannot have a parent hub", ""))
+                found.append(Finding(("sites", i, "hub"), "a hub cannot have a parent hub"))
             elif site.hub not in hubs:
                 found.append(
-                    (
+                    Finding(
                         ("sites", i, "hub"),
                         f"unknown hub {site.hub!r}",
                         _suggest(site.hub, hubs) or "hubs are sites of kind hub",
@@ -98,7 +107,7 @@ def check(sot: SoT) -> list[Finding]:
         for j, lan in enumerate(site.lans):
             if lan.device is not None and lan.device not in local:
                 found.append(
-                    (
+                    Finding(
                         ("sites", i, "lans", j, "device"),
                         f"device {lan.device!r} is not on site {site.slug!r}",
                         _suggest(lan.device, local),
@@ -106,7 +115,7 @@ def check(sot: SoT) -> list[Finding]:
                 )
             if lan.device is None and not local:
                 found.append(
-                    (
+                    Finding(
                         ("sites", i, "lans", j),
                         f"site {site.slug!r} has a LAN but no router to serve it",
                         "add a device to the site",
@@ -114,7 +123,7 @@ def check(sot: SoT) -> list[Finding]:
                 )
             if lan.key in lan_keys:
                 found.append(
-                    (
+                    Finding(
                         ("sites", i, "lans", j, "name"),
                         f"duplicate LAN {lan.key!r} on site {site.slug!r}",
                         "give each LAN of one function a distinct `name`",
@@ -123,7 +132,7 @@ def check(sot: SoT) -> list[Finding]:
             lan_keys[lan.key] = j
             if lan.vlan in vlans:
                 found.append(
-                    (
+                    Finding(
                         ("sites", i, "lans", j, "vlan"),
                         f"VLAN {lan.vlan} used twice on site {site.slug!r}",
                         "",
@@ -134,7 +143,7 @@ def check(sot: SoT) -> list[Finding]:
     for i, dev in enumerate(sot.devices):
         if dev.site not in sites:
             found.append(
-                (
+                Finding(
                     ("devices", i, "site"),
                     f"device on unknown site {dev.site!r}",
                     _suggest(dev.site, sites),
@@ -144,14 +153,22 @@ def check(sot: SoT) -> list[Finding]:
     # Links.
     all_hosts = {d.hostname for _, d in sot.all_devices()}
     found += _duplicates(
-        ((("links", i, "id"), link.key) for i, link in enumerate(sot.links)), "link id"
+        ((("links", i, "id"), link.key) for i, link in enumerate(sot.links)),
+        "link id",
+        "two links between the same routers need distinct `id`s",
     )
-    used_ports: dict[tuple[str, str], int] = {}
+    used_ports: dict[tuple[str, str], PathKey] = {}
+    for i, site in enumerate(sot.sites):
+        first_router = site.devices[0].hostname if site.devices else None
+        for j, lan in enumerate(site.lans):
+            router = lan.device or first_router
+            if lan.interface and router:
+                used_ports.setdefault((router, lan.interface), ("sites", i, "lans", j))
     for i, link in enumerate(sot.links):
         for side, end in (("a", link.a), ("b", link.b)):
             if end.device not in all_hosts:
                 found.append(
-                    (
+                    Finding(
                         ("links", i, side, "device"),
                         f"unknown device {end.device!r}",
                         _suggest(end.device, all_hosts),
@@ -161,24 +178,24 @@ def check(sot: SoT) -> list[Finding]:
                 port = (end.device, end.interface)
                 if port in used_ports:
                     found.append(
-                        (
+                        Finding(
                             ("links", i, side, "interface"),
-                            f"interface {end.interface} of {end.device} is already used by "
-                            f"links[{used_ports[port]}]",
-                            "",
+                            f"interface {end.interface} of {end.device} is used twice",
+                            "each interface carries one link or LAN",
+                            also=used_ports[port],
                         )
                     )
-                used_ports[port] = i
+                used_ports.setdefault(port, ("links", i, side))
             if end.ipv4 is not None and end.ipv4.network.prefixlen != 31:
                 found.append(
-                    (
+                    Finding(
                         ("links", i, side, "ipv4"),
                         f"point-to-point links use /31, got {end.ipv4}",
                         "",
                     )
                 )
         if link.a.device == link.b.device:
-            found.append((("links", i), f"link from {link.a.device} to itself", ""))
+            found.append(Finding(("links", i), f"link from {link.a.device} to itself"))
 
     # Services, VMs.
     dc_sites = {slug: s for slug, s in sites.items() if s.kind == "data-centre"}
@@ -186,7 +203,7 @@ def check(sot: SoT) -> list[Finding]:
         for j, service in enumerate(vm.services):
             if service not in sot.services:
                 found.append(
-                    (
+                    Finding(
                         ("vms", i, "services", j),
                         f"unknown service {service!r}",
                         _suggest(service, sot.services) or "define it under `services:`",
@@ -196,7 +213,7 @@ def check(sot: SoT) -> list[Finding]:
         if site_slug is None:
             if len(dc_sites) != 1:
                 found.append(
-                    (
+                    Finding(
                         ("vms", i),
                         f"VM {vm.name!r} has no `site` and there are "
                         f"{len(dc_sites)} data-centre sites",
@@ -207,7 +224,7 @@ def check(sot: SoT) -> list[Finding]:
             site_slug = next(iter(dc_sites))
         elif site_slug not in dc_sites:
             found.append(
-                (
+                Finding(
                     ("vms", i, "site"),
                     f"{site_slug!r} is not a data-centre site",
                     _suggest(site_slug, dc_sites),
@@ -217,7 +234,7 @@ def check(sot: SoT) -> list[Finding]:
         networks = {lan.key for lan in dc_sites[site_slug].lans}
         if vm.network not in networks:
             found.append(
-                (
+                Finding(
                     ("vms", i, "network"),
                     f"no network {vm.network!r} on data-centre site {site_slug!r}",
                     _suggest(vm.network, networks) or "add it to the site's `lans:`",
@@ -230,7 +247,7 @@ def check(sot: SoT) -> list[Finding]:
         for j in range(i):
             if net.overlaps(supernets[j]):
                 found.append(
-                    (
+                    Finding(
                         ("addressing", "ipv4", "supernets", i),
                         f"{net} overlaps {supernets[j]}",
                         "IPv4 supernets must be disjoint",
@@ -244,17 +261,23 @@ def check(sot: SoT) -> list[Finding]:
         for j, slug in enumerate(group.sites):
             if slug not in sites:
                 found.append(
-                    (("groups", name, "sites", j), f"unknown site {slug!r}", _suggest(slug, sites))
+                    Finding(
+                        ("groups", name, "sites", j),
+                        f"unknown site {slug!r}",
+                        _suggest(slug, sites),
+                    )
                 )
         for j, hub in enumerate(group.hubs):
             if hub not in hubs:
                 found.append(
-                    (("groups", name, "hubs", j), f"unknown hub {hub!r}", _suggest(hub, hubs))
+                    Finding(
+                        ("groups", name, "hubs", j), f"unknown hub {hub!r}", _suggest(hub, hubs)
+                    )
                 )
     for i, rule in enumerate(sot.policy):
         if rule.source not in group_names:
             found.append(
-                (
+                Finding(
                     ("policy", i, "from"),
                     f"unknown group {rule.source!r}",
                     _suggest(rule.source, group_names)
@@ -264,7 +287,7 @@ def check(sot: SoT) -> list[Finding]:
         for j, target in enumerate(rule.to):
             if target not in targets:
                 found.append(
-                    (
+                    Finding(
                         ("policy", i, "to", j),
                         f"unknown service or group {target!r}",
                         _suggest(target, targets),

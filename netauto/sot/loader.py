@@ -14,9 +14,13 @@ not part of it. Every problem found is reported once, with file, line and field.
 from __future__ import annotations
 
 import difflib
+import ipaddress
+import re
+import types
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -230,7 +234,7 @@ def _merge(docs: list[YamlDocument]) -> tuple[dict[str, Any], dict[PathKey, Loca
                     None,
                     required,
                     "required section missing from every file",
-                    f"add a `{required}:` section to one file",
+                    f"add the `{required}:` section to one file",
                 )
             )
     if problems:
@@ -238,52 +242,169 @@ def _merge(docs: list[YamlDocument]) -> tuple[dict[str, Any], dict[PathKey, Loca
     return merged, locations
 
 
-def _field_names() -> list[str]:
-    names: set[str] = set()
+def _step(annotation: Any, part: str | int) -> Any:
+    """The type found one step below ``annotation`` along ``part``, or None."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _step(get_args(annotation)[0], part)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            found = _step(arg, part)
+            if found is not None:
+                return found
+        return None
+    if origin is list and isinstance(part, int):
+        return get_args(annotation)[0]
+    if origin is dict:
+        return get_args(annotation)[1]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, field in annotation.model_fields.items():
+            if part in (name, field.alias):
+                return field.annotation
+    return None
 
-    def walk(model: type[BaseModel]) -> None:
-        for name, field in model.model_fields.items():
-            names.add(field.alias or name)
 
-    for obj in vars(models).values():
-        if isinstance(obj, type) and issubclass(obj, BaseModel):
-            walk(obj)
-    return sorted(names)
+def _fields_of(annotation: Any) -> list[str]:
+    """Field names (aliases where set) of the model(s) in ``annotation``.
+
+    Examples:
+        >>> _fields_of(models.LinkEnd)
+        ['device', 'interface', 'ipv4']
+    """
+    origin = get_origin(annotation)
+    if origin is Annotated or origin in (Union, types.UnionType):
+        return [name for arg in get_args(annotation) for name in _fields_of(arg)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [field.alias or name for name, field in annotation.model_fields.items()]
+    return []
+
+
+def _type_at(path: PathKey) -> Any:
+    annotation: Any = models.SoT
+    for part in path:
+        annotation = _step(annotation, part)
+        if annotation is None:
+            return None
+    return annotation
+
+
+def suggest_name(text: str) -> str:
+    """A valid netauto name (hostname, slug) close to ``text``.
+
+    Examples:
+        >>> suggest_name("CM_AnXuyen R1")
+        'cm-anxuyen-r1'
+        >>> suggest_name("Phường Đức Long")
+        'phuong-duc-long'
+    """
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = plain.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:63]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    shown = repr(value)
+    return shown if len(shown) < 60 else shown[:57] + "..."
+
+
+def _explain(err: Any, path: PathKey) -> tuple[str, str]:
+    """Message and hint for one pydantic error at ``path``."""
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "required field missing", ""
+    if kind == "extra_forbidden":
+        known = _fields_of(_type_at(path[:-1])) or _all_field_names()
+        close = difflib.get_close_matches(str(path[-1]), known, n=1) if path else []
+        hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}"
+        return "unknown field", hint
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == models.NAME_PATTERN:
+        hint = f"e.g. {suggest_name(value)!r}" if isinstance(value, str) else ""
+        return (
+            f"{_describe(value)} is not a valid name: use lowercase letters, digits and '-' "
+            "(at most 63, not starting with '-')",
+            hint if hint != "e.g. ''" else "",
+        )
+    message = str(err["msg"]).removeprefix("Value error, ")
+    hint = ""
+    if kind == "literal_error" and isinstance(value, str):
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}?" if close else ""
+    elif kind.startswith("ip_") and kind.endswith("network") and isinstance(value, str):
+        try:
+            network = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            pass
+        else:
+            hint = f"host bits are set; the network is {network}"
+    if value is not None and str(value) not in message:
+        message += f"; got {_describe(value)}"
+    return message, hint
 
 
 def _pydantic_problems(
     exc: ValidationError, data: dict[str, Any], locations: dict[PathKey, Location]
 ) -> list[Problem]:
-    problems: list[Problem] = []
-    known = _field_names()
+    found: dict[PathKey, list[tuple[str, str]]] = {}
     for err in exc.errors(include_url=False):
         loc: list[str | int] = []
         node: Any = data
-        for part in err["loc"]:
+        parts = list(err["loc"])
+        for index, part in enumerate(parts):
             in_dict = isinstance(node, dict) and part in node
             in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
             if in_dict or in_list:
                 node = node[part]
                 loc.append(part)
-            else:
-                if err["type"] in ("missing", "extra_forbidden") and isinstance(part, str):
-                    loc.append(part)
+                continue
+            if err["type"] == "extra_forbidden" and index == len(parts) - 1:
+                loc.append(part)
                 break
+            # Past the written data (a missing field, a "host:iface" shorthand): keep the
+            # schema's field names, drop pydantic's internal union labels.
+            if _type_at((*loc, part)) is None:
+                break
+            loc.append(part)
         path = tuple(loc)
-        hint = ""
-        if err["type"] == "missing":
-            message = "required field missing"
-        elif err["type"] == "extra_forbidden":
-            message = "unknown field"
-            close = difflib.get_close_matches(str(path[-1]), known, n=1) if path else []
-            hint = f"did you mean {close[0]!r}?" if close else ""
-        else:
-            message = err["msg"].removeprefix("Value error, ")
-            value = err.get("input")
-            if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
-                shown = repr(value) if len(repr(value)) < 60 else repr(value)[:57] + "..."
-                message += f"; got {shown}"
+        explained = _explain(err, path)
+        if explained not in found.setdefault(path, []):
+            found[path].append(explained)
+    problems: list[Problem] = []
+    for path, answers in found.items():
+        message, hint = answers[0]
+        for other, other_hint in answers[1:]:
+            # A union (IPv4 or IPv6 address): one problem listing each alternative.
+            message = message.split("; got ")[0] + " or " + other.removeprefix("Input is not ")
+            hint = hint or other_hint
         problems.append(problem_at(locations, path, message, hint))
+    return problems
+
+
+def _all_field_names() -> list[str]:
+    names: set[str] = set()
+    for obj in vars(models).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel):
+            names.update(_fields_of(obj))
+    return sorted(names)
+
+
+def _check_problems(sot: models.SoT, locations: dict[PathKey, Location]) -> list[Problem]:
+    problems: list[Problem] = []
+    for finding in checks.check(sot):
+        message = finding.message
+        if finding.also is not None:
+            other = locate(locations, finding.also)
+            where = f"{other.file}:{other.line}" if other else "?"
+            message += f" (also at {format_path(finding.also)}, {where})"
+        problems.append(problem_at(locations, finding.path, message, finding.hint))
     return problems
 
 
@@ -308,7 +429,7 @@ def load_sot(directory: Path) -> LoadedSoT:
         sot = models.SoT.model_validate(data)
     except ValidationError as exc:
         raise InputError(_pydantic_problems(exc, data, locations)) from None
-    problems = [problem_at(locations, path, msg, hint) for path, msg, hint in checks.check(sot)]
+    problems = _check_problems(sot, locations)
     if problems:
         raise InputError(problems)
     return LoadedSoT(sot=sot, directory=directory, files=files, locations=locations)

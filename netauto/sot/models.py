@@ -29,7 +29,8 @@ Family = Literal["ipv4", "ipv6"]
 FAMILIES: tuple[Family, ...] = ("ipv4", "ipv6")
 Role = Literal["core", "hub", "cpe", "router"]
 
-Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 """Hostnames, slugs and other handles: lowercase letters, digits and '-'."""
 
 #: Site groups every policy may name without defining them.

@@ -11,7 +11,6 @@ non-UTF-8 text, YAML syntax errors, duplicate keys, nesting bombs and alias
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,13 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 """Largest YAML file netauto reads (a whole-country SoT is a few MB)."""
 MAX_DEPTH = 64
 """Deepest nesting accepted; a real SoT needs fewer than ten levels."""
-MAX_NODES = 2_000_000
-"""Most values one file may expand to once aliases are followed."""
+MAX_NODES = 1_000_000
+"""Most values one file may expand to once aliases are followed (a whole-country SoT
+file holds about 100,000)."""
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BRACKETS = re.compile(r"[^\[\]{}]+")
 
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 PathKey = tuple[str | int, ...]
 
 
@@ -99,26 +99,76 @@ def _decode(file: Path, raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _check_depth(file: Path, text: str) -> None:
-    """Reject nesting deeper than :data:`MAX_DEPTH` before the parser sees it.
+def _scan(file: Path, text: str) -> None:
+    """Walk the YAML event stream once and refuse hostile structure before composing.
 
-    libyaml recurses per level and crashes the interpreter on very deep input, so
-    depth is measured here first: flow brackets by counting, block nesting by indentation.
+    libyaml's composer recurses once per nesting level and crashes the interpreter on
+    very deep input (``[[[[...``, ``- - - - ...``, ``? ? ? ...``), and aliases can expand
+    a small file into billions of values. The event parser is a flat state machine, so
+    depth and expanded size are measured here, cheaply, with the line of the culprit.
     """
-    depth = deepest = 0
-    for char in _BRACKETS.sub("", text):
-        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
-        deepest = max(deepest, depth)
-    if deepest > MAX_DEPTH:
-        raise _fail(file, f"YAML nested {deepest} levels deep; at most {MAX_DEPTH} are accepted")
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = len(line) - len(line.lstrip(" "))
-        if indent > MAX_DEPTH * 4:
-            raise _fail(
-                file,
-                f"line indented {indent} columns; at most {MAX_DEPTH * 4} are accepted",
-                number,
-            )
+    depth = 0
+    sizes: dict[str, int] = {}
+    """Expanded size of every finished anchor."""
+    frames: list[list[Any]] = [[None, 0]]
+    """Open collections: [anchor, values so far]."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _fail(
+                        file,
+                        f"YAML nested deeper than {MAX_DEPTH} levels",
+                        line,
+                        "a source of truth needs fewer than ten levels; is this the right file?",
+                    )
+                frames.append([event.anchor, 1])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                anchor, size = frames.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+                frames[-1][1] += size
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                frames[-1][1] += 1
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in sizes:
+                    raise _fail(
+                        file,
+                        f"alias *{event.anchor} refers to an anchor that is not complete yet "
+                        "(recursive) or not defined",
+                        line,
+                        "define `&name` before using `*name`, outside the value it names",
+                    )
+                frames[-1][1] += sizes[event.anchor]
+            else:
+                continue
+            if frames[-1][1] > MAX_NODES or sum(f[1] for f in frames) > MAX_NODES:
+                raise _fail(
+                    file,
+                    f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                    line,
+                    "anchors and aliases are fine, but not nested to blow up the document",
+                )
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(file, text, exc) from None
+    except yaml.YAMLError as exc:
+        raise _fail(file, f"YAML error: {exc}") from None
+
+
+def _syntax_error(file: Path, text: str, exc: yaml.MarkedYAMLError) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    what = " ".join(x for x in (exc.context, exc.problem) if x)
+    hint = "check the indentation and the quotes on this line and the one before"
+    lines = text.splitlines()
+    if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
+        hint = "YAML forbids tabs for indentation: indent with spaces"
+    return _fail(file, f"YAML syntax error: {what}", line, hint)
 
 
 class _Builder:
@@ -145,6 +195,13 @@ class _Builder:
                 self.file, f"YAML nested deeper than {MAX_DEPTH} levels", self.loc(node).line
             )
         self.locations[path] = self.loc(node)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+            raise _fail(
+                self.file,
+                f"YAML tag {node.tag!r} is not allowed in the source of truth",
+                self.loc(node).line,
+                "remove the `!` tag: the SoT is plain mappings, lists and values",
+            )
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -156,6 +213,13 @@ class _Builder:
                         "write the fields out, or use an alias for a whole value",
                     )
                 key = self.build(key_node, (*path, "<key>"), depth + 1)
+                if isinstance(key, bool):
+                    raise _fail(
+                        self.file,
+                        f"key {key_node.value!r} reads as the boolean {key}",
+                        self.loc(key_node).line,
+                        f"quote it: '{key_node.value}'",
+                    )
                 if not isinstance(key, str | int):
                     raise _fail(
                         self.file,
@@ -182,7 +246,13 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            raise _fail(self.file, f"bad value: {exc}", self.loc(node).line) from None
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise _fail(
+                self.file,
+                f"bad value: {problem}",
+                self.loc(node).line,
+                "quote the value if it is meant as text",
+            ) from None
 
 
 def parse_yaml(file: Path, raw: bytes) -> YamlDocument:
@@ -198,14 +268,11 @@ def parse_yaml(file: Path, raw: bytes) -> YamlDocument:
     if len(raw) > MAX_FILE_BYTES:
         raise _too_big(file, len(raw))
     text = _decode(file, raw)
-    _check_depth(file, text)
+    _scan(file, text)
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise _fail(file, f"YAML syntax error: {what}", line) from None
+        raise _syntax_error(file, text, exc) from None
     except yaml.YAMLError as exc:
         raise _fail(file, f"YAML error: {exc}") from None
     if len(nodes) > 1:

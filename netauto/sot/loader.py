@@ -313,6 +313,19 @@ def _describe(value: Any) -> str:
     return shown if len(shown) < 60 else shown[:57] + "..."
 
 
+def _mentions(message: str, text: str) -> bool:
+    """Whether ``message`` already shows ``text`` as a whole word.
+
+    Examples:
+        >>> _mentions("allocation 2001:db8::/52 is too small", "2001:db8::/52")
+        True
+        >>> _mentions("Input should be 'cisco_ios' or 'eos'", "cisco")
+        False
+    """
+    edge = r"[\w:/.-]"
+    return re.search(rf"(?<!{edge}){re.escape(text)}(?!{edge})", message) is not None
+
+
 def _explain(err: Any, path: PathKey) -> tuple[str, str]:
     """Message and hint for one pydantic error at ``path``."""
     kind = err["type"]
@@ -345,7 +358,7 @@ def _explain(err: Any, path: PathKey) -> tuple[str, str]:
             pass
         else:
             hint = f"host bits are set; the network is {network}"
-    if value is not None and str(value) not in message:
+    if value is not None and not _mentions(message, str(value)):
         message += f"; got {_describe(value)}"
     return message, hint
 

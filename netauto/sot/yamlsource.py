@@ -76,7 +76,7 @@ def _fail(file: Path, message: str, line: int | None = None, hint: str = "") -> 
 def _too_big(file: Path, size: int) -> InputError:
     return _fail(
         file,
-        f"file is {size / 1e6:.1f} MB; files larger than "
+        f"file is {size / (1024 * 1024):.1f} MiB; files larger than "
         f"{MAX_FILE_BYTES // (1024 * 1024)} MiB are refused",
         hint="split the source of truth into several files (e.g. one per hub)",
     )
@@ -160,14 +160,37 @@ def _scan(file: Path, text: str) -> None:
         raise _fail(file, f"YAML error: {exc}") from None
 
 
+def _unclosed_quote(lines: list[str]) -> int | None:
+    """The 1-based line of the first double quote that is not closed on its own line.
+
+    A runaway quoted string is reported by the parser lines later, where it finally ends.
+
+    Examples:
+        >>> _unclosed_quote(['a: "ok"', 'name: "Trung tâm', 'b: 1'])
+        2
+        >>> _unclosed_quote(['a: "x"  # "', "b: 'it''s'"]) is None
+        True
+    """
+    for number, text in enumerate(lines, start=1):
+        body = text.replace('\\"', "").split(" #")[0]
+        if body.lstrip().startswith("#"):
+            continue
+        if body.count('"') % 2:
+            return number
+    return None
+
+
 def _syntax_error(file: Path, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     what = " ".join(x for x in (exc.context, exc.problem) if x)
     hint = "check the indentation and the quotes on this line and the one before"
     lines = text.splitlines()
+    opened = _unclosed_quote(lines[: line or 0])
     if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
         hint = "YAML forbids tabs for indentation: indent with spaces"
+    elif opened is not None and opened < (line or 0):
+        hint = f"the quote opened on line {opened} is never closed"
     return _fail(file, f"YAML syntax error: {what}", line, hint)
 
 

@@ -1,0 +1,235 @@
+"""Render device and VM configurations from Jinja2 templates (one folder per platform).
+
+Templates live in ``templates/<platform>/``: ``device.j2`` is the entry point and
+includes one small file per feature (base, interfaces, routing, LAN/RA, policy,
+management). Undefined variables are errors (``StrictUndefined``). A template mistake
+becomes an :class:`~netauto.errors.InputError` naming the template file and line.
+
+Rendering is deterministic: the same SoT and plan give the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import traceback
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+from netauto.errors import InputError, Problem
+from netauto.plan.models import Plan
+from netauto.render.context import ascii_text, device_context, vm_context
+from netauto.render.models import RenderedConfig, RenderedFile, RenderOptions
+from netauto.sot.models import SoT
+
+DEVICE_TEMPLATE = "device.j2"
+VM_TEMPLATE = "linux/vm.network.j2"
+#: Side files a platform renders beside its config: template -> file suffix.
+SIDE_FILES: dict[str, list[tuple[str, str]]] = {"frr": [("frr/filter.nft.j2", ".nft")]}
+
+
+def default_template_dir() -> Path:
+    """``$NETAUTO_TEMPLATES`` if set, else the ``templates/`` folder of the source tree."""
+    env = os.environ.get("NETAUTO_TEMPLATES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def _ipv4_mask(value: object) -> str:
+    """Dotted netmask of an interface or network, for platforms that want one.
+
+    Examples:
+        >>> import ipaddress
+        >>> _ipv4_mask(ipaddress.ip_interface("10.0.0.1/26"))
+        '255.255.255.192'
+    """
+    return str(getattr(value, "netmask", ""))
+
+
+def _wildcard(value: object) -> str:
+    """Cisco-style wildcard (inverse) mask of an IPv4 network.
+
+    Examples:
+        >>> import ipaddress
+        >>> _wildcard(ipaddress.ip_network("10.0.0.0/26"))
+        '0.0.0.63'
+    """
+    return str(getattr(value, "hostmask", ""))
+
+
+@lru_cache(maxsize=8)
+def environment(template_dir: Path) -> jinja2.Environment:
+    """The Jinja2 environment of one template directory (cached)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["ascii"] = ascii_text
+    env.filters["netmask"] = _ipv4_mask
+    env.filters["wildcard"] = _wildcard
+    return env
+
+
+def _template_error(exc: Exception, template_dir: Path) -> InputError:
+    """Locate a template failure: the deepest traceback frame inside a template file."""
+    file: str | None = None
+    line: int | None = None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename or exc.name, exc.lineno
+    else:
+        root = str(template_dir.resolve())
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.startswith(root) or frame.filename.endswith(".j2"):
+                file, line = frame.filename, frame.lineno
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template not found: {exc.name}"
+        hint = f"templates are read from {template_dir}"
+    else:
+        message = f"template error: {exc}"
+        hint = "fix the template; every variable a template uses must exist in the context"
+    if file is not None:
+        with contextlib.suppress(ValueError):
+            file = str(Path(file).resolve().relative_to(Path.cwd()))
+    return InputError(Problem(file, line, "", message, hint))
+
+
+@lru_cache(maxsize=64)
+def templates_used(template_dir: Path, name: str) -> tuple[str, ...]:
+    """``name`` and every template it includes, imports or extends, recursively, sorted."""
+    env = environment(template_dir)
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, current)
+        for ref in jinja2.meta.find_referenced_templates(env.parse(source)):
+            if ref is not None:
+                todo.append(ref)
+    return tuple(sorted(seen))
+
+
+def _render(template_dir: Path, name: str, context: dict[str, object]) -> tuple[str, list[str]]:
+    env = environment(template_dir)
+    try:
+        text = env.get_template(name).render(context)
+        used = list(templates_used(template_dir, name))
+    except (jinja2.TemplateError, ArithmeticError, AttributeError, KeyError, TypeError) as exc:
+        raise _template_error(exc, template_dir) from exc
+    return text, used
+
+
+def render_device(
+    sot: SoT,
+    plan: Plan,
+    hostname: str,
+    options: RenderOptions | None = None,
+    template_dir: Path | None = None,
+) -> RenderedConfig:
+    """Render one device's configuration (and its side files, such as FRR's nftables)."""
+    template_dir = template_dir or default_template_dir()
+    ctx = device_context(sot, plan, hostname, options)
+    variables: dict[str, object] = {"d": ctx}
+    text, used = _render(template_dir, f"{ctx.platform}/{DEVICE_TEMPLATE}", variables)
+    extra = []
+    for template, suffix in SIDE_FILES.get(ctx.platform, []):
+        side, side_used = _render(template_dir, template, variables)
+        extra.append(RenderedFile(filename=hostname + suffix, text=side, templates=side_used))
+    return RenderedConfig(
+        hostname=hostname,
+        platform=ctx.platform,
+        text=text,
+        filename=f"{hostname}.conf",
+        templates=used,
+        extra=extra,
+    )
+
+
+def render_vm(sot: SoT, plan: Plan, name: str, template_dir: Path | None = None) -> RenderedConfig:
+    """Render a data-centre VM's systemd-networkd file (applied by the playbooks)."""
+    template_dir = template_dir or default_template_dir()
+    vm = next((v for v in plan.vms if v.name == name), None)
+    if vm is None:
+        raise KeyError(name)
+    text, used = _render(template_dir, VM_TEMPLATE, {"vm": vm_context(sot, plan, vm)})
+    return RenderedConfig(
+        hostname=name,
+        platform="linux",
+        kind="vm",
+        text=text,
+        filename=f"{name}.network",
+        templates=used,
+    )
+
+
+def select(
+    sot: SoT, plan: Plan, hosts: list[str] | None = None, sites: list[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """Devices and VMs chosen by ``--host``/``--site`` filters (all when none is given).
+
+    Unknown names are an :class:`InputError` with the closest known names as a hint.
+    """
+    devices = [d.hostname for d in plan.devices]
+    vms = [v.name for v in plan.vms]
+    problems: list[Problem] = []
+    known_sites = [s.slug for s in plan.sites]
+    for host in hosts or []:
+        if host not in devices and host not in vms:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    "--host",
+                    f"unknown device or VM {host!r}",
+                    _close(host, devices + vms),
+                )
+            )
+    for slug in sites or []:
+        if slug not in known_sites:
+            problems.append(
+                Problem(None, None, "--site", f"unknown site {slug!r}", _close(slug, known_sites))
+            )
+    if problems:
+        raise InputError(problems)
+    if not hosts and not sites:
+        return devices, vms
+    wanted = set(hosts or [])
+    chosen_sites = set(sites or [])
+    pick_devices = [
+        d.hostname for d in plan.devices if d.hostname in wanted or d.site in chosen_sites
+    ]
+    pick_vms = [v.name for v in plan.vms if v.name in wanted or v.site in chosen_sites]
+    return pick_devices, pick_vms
+
+
+def _close(name: str, known: list[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean {match[0]!r}?" if match else ""
+
+
+def render_all(
+    sot: SoT,
+    plan: Plan,
+    hosts: list[str] | None = None,
+    sites: list[str] | None = None,
+    options: RenderOptions | None = None,
+    template_dir: Path | None = None,
+) -> list[RenderedConfig]:
+    """Render every selected device, then every selected VM, in plan order."""
+    devices, vms = select(sot, plan, hosts, sites)
+    out = [render_device(sot, plan, h, options, template_dir) for h in devices]
+    out += [render_vm(sot, plan, v, template_dir) for v in vms]
+    return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -16,7 +16,7 @@ from netauto.settings import settings
 from netauto.verify.history import load_stored, summaries
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     html = "html"
     csv = "csv"
     json = "json"

@@ -37,6 +37,13 @@ KINDS: dict[str, str] = {
     "drift": "Sai lệch cấu hình",
 }
 
+EXPECTS: dict[str, str] = {
+    "reach": "thông (reach)",
+    "blocked": "bị chặn (blocked)",
+    "up": "hoạt động (up)",
+    "match": "khớp SoT (match)",
+}
+
 CSV_COLUMNS: tuple[str, ...] = (
     "run_id",
     "check_id",
@@ -72,7 +79,7 @@ def _environment() -> jinja2.Environment:
 def to_html(data: ReportData) -> str:
     """The self-contained HTML report (inline CSS; no script, font, image or external link)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(data=data, labels=LABELS, marks=MARKS, kinds=KINDS)
+    return template.render(data=data, labels=LABELS, marks=MARKS, kinds=KINDS, expects=EXPECTS)
 
 
 def to_csv(run: VerifyRun) -> str:
@@ -89,8 +96,10 @@ def to_csv(run: VerifyRun) -> str:
         >>> text = to_csv(VerifyRun(info=info, sites=[site], services=["lgsp"], checks=[check]))
         >>> text.startswith("\\ufeffrun_id,check_id,kind")
         True
-        >>> text.splitlines()[1]
-        '7,r1,reachability,ping,xa-tan-thanh,Xã Tân Thành,commune,,cm-r1,,lgsp,,ipv6,,reach,pass,1.5,0.0,'
+        >>> text.splitlines()[1].split(",")[:8]
+        ['7', 'r1', 'reachability', 'ping', 'xa-tan-thanh', 'Xã Tân Thành', 'commune', '']
+        >>> text.splitlines()[1].split(",")[12:]
+        ['ipv6', '', 'reach', 'pass', '1.5', '0.0', '']
     """
     sites = {s.slug: s for s in run.sites}
     buffer = io.StringIO()

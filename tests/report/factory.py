@@ -112,7 +112,7 @@ def _reach(site: SiteInfo, service: str, family: str, status: Status, n: int) ->
         source="lan10",
         target=service,
         target_address=address,
-        family=family,  # type: ignore[arg-type]
+        family=family,
         port=port,
         expect="reach",
         status=status,
@@ -159,7 +159,7 @@ def build_run(
                     site=a.slug,
                     host=f"{a.slug}-lan10",
                     target=b.slug,
-                    family=family,  # type: ignore[arg-type]
+                    family=family,
                     expect="blocked",
                     status="fail" if broken else "pass",
                     evidence="64 bytes from peer: icmp_seq=1 ttl=62 time=2.1 ms" if broken else "",
@@ -172,7 +172,7 @@ def build_run(
                 CheckResult(
                     id=f"route:{site.slug}:{probe}",
                     kind="routing",
-                    probe=probe,  # type: ignore[arg-type]
+                    probe=probe,
                     site=site.slug,
                     host=f"{site.slug}-r1",
                     target="area 0",

@@ -44,7 +44,7 @@ def test_worst_status(statuses: list[str], expected: str) -> None:
 def test_per_hub_rows_add_up() -> None:
     data = build_report(province_run(), sha256="")
     assert [r.slug for r in data.hubs] == ["hub-01", "hub-02", "hub-03", "hub-04"]
-    assert [r.name for r in data.hubs][0] == "Điểm tập trung 01"
+    assert data.hubs[0].name == "Điểm tập trung 01"
     assert sum(r.communes for r in data.hubs) == 64
     assert sum(r.dual_stack for r in data.hubs) == 61
     # site-3005 (index 4) is on hub-01; site-3012 (index 11) and site-3020 (index 19) on hub-04;

@@ -11,6 +11,7 @@ Rendering is deterministic: the same SoT and plan give the same bytes.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import traceback
 from functools import lru_cache
@@ -61,6 +62,19 @@ def _wildcard(value: object) -> str:
     return str(getattr(value, "hostmask", ""))
 
 
+def ip_family(value: object) -> str:
+    """``ipv4``, ``ipv6`` or ``name`` (a host name) for a management server entry.
+
+    Examples:
+        >>> [ip_family(v) for v in ("10.0.0.1", "2001:db8::1", "ntp.example")]
+        ['ipv4', 'ipv6', 'name']
+    """
+    try:
+        return f"ipv{ipaddress.ip_address(str(value)).version}"
+    except ValueError:
+        return "name"
+
+
 @lru_cache(maxsize=8)
 def environment(template_dir: Path) -> jinja2.Environment:
     """The Jinja2 environment of one template directory (cached)."""
@@ -75,6 +89,7 @@ def environment(template_dir: Path) -> jinja2.Environment:
     env.filters["ascii"] = ascii_text
     env.filters["netmask"] = _ipv4_mask
     env.filters["wildcard"] = _wildcard
+    env.filters["ipfamily"] = ip_family
     return env
 
 

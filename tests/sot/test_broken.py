@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
+from netauto.errors import InputError
 from netauto.sot import yamlsource
 from tests.conftest import ROOT, CliResult
 
@@ -145,10 +146,13 @@ def test_broken_sot_is_refused(cli: Cli, case: Case) -> None:
 
 def test_annex_of_a_commune_is_allowed(cli: Cli, tmp_path: Path) -> None:
     source = (BROKEN / "duplicate-commune-code" / "province.yml").read_text()
-    fixed = source.replace('    commune_code: "32002"\n    hub: hub-01\n    devices: [{hostname: cm-tan', (
-        '    commune_code: "32002"\n    commune_role: annex\n    hub: hub-01\n'
-        "    devices: [{hostname: cm-tan"
-    ))
+    fixed = source.replace(
+        '    commune_code: "32002"\n    hub: hub-01\n    devices: [{hostname: cm-tan',
+        (
+            '    commune_code: "32002"\n    commune_role: annex\n    hub: hub-01\n'
+            "    devices: [{hostname: cm-tan"
+        ),
+    )
     assert fixed != source
     (tmp_path / "province.yml").write_text(fixed)
     result = cli("-i", tmp_path, "validate")
@@ -217,7 +221,7 @@ def test_50_mb_file_is_refused_before_reading(cli: Cli, tmp_path: Path) -> None:
 def test_50_mb_of_real_yaml_is_refused(tmp_path: Path) -> None:
     raw = b"sites:\n" + b"  - {site_id: 1, slug: a, kind: hub, name: A}\n" * 1_200_000
     assert len(raw) > 50_000_000
-    with pytest.raises(yamlsource.InputError, match="refused"):
+    with pytest.raises(InputError, match="refused"):
         yamlsource.parse_yaml(tmp_path / "big.yml", raw)
 
 

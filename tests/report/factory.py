@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from netauto.sot.models import SoT
 from netauto.verify.models import CheckResult, RunInfo, SiteInfo, Status, VerifyRun
 
 FAMILIES = ("ipv4", "ipv6")
@@ -248,3 +249,29 @@ def province_run(
         started=started,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def run_from_sot(
+    sot: SoT,
+    statuses: Mapping[tuple[str, str, str], Status] | None = None,
+    **kwargs: object,
+) -> VerifyRun:
+    """A run over a real SoT's sites and services (what `netauto verify` would check)."""
+    infos = [
+        SiteInfo(
+            slug=s.slug,
+            site_id=s.site_id,
+            name=s.name,
+            kind=s.kind,
+            hub=s.hub,
+            commune_code=s.commune_code,
+        )
+        for s in sot.sites
+    ]
+    communes = [s for s in infos if s.kind == "commune"]
+    others = [s for s in infos if s.kind != "commune"]
+    run = build_run(communes, others, sorted(sot.services), statuses=statuses, **kwargs)  # type: ignore[arg-type]
+    info = run.info.model_copy(
+        update={"province": sot.province.name, "province_code": sot.province.code}
+    )
+    return run.model_copy(update={"info": info})

@@ -26,9 +26,10 @@ class _Collect(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         found = dict(attrs)
-        if "id" in found and found["id"]:
-            self.ids[found["id"]] = found
-            self._open = found["id"]
+        ident = found.get("id")
+        if ident:
+            self.ids[ident] = found
+            self._open = ident
         for name, value in attrs:
             if name in ("src", "href", "srcset", "poster", "data") or name.startswith("on"):
                 self.loads.append((tag, name, value))

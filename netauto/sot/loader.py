@@ -347,7 +347,12 @@ def _explain(err: Any, path: PathKey) -> tuple[str, str]:
         )
     message = str(err["msg"]).removeprefix("Value error, ")
     hint = ""
-    if kind == "literal_error" and isinstance(value, str):
+    if kind == "string_pattern_mismatch" and path and path[-1] == "commune_code":
+        message = "a commune code is the 5-digit official code"
+        hint = "write all five digits, leading zeros included, e.g. '00004'"
+    elif kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        hint = f"quote it: '{value}' (unquoted digits are read as a number)"
+    elif kind == "literal_error" and isinstance(value, str):
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}?" if close else ""

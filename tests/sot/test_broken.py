@@ -77,6 +77,14 @@ CASES = [
         "addressing.ipv6.allocation",
         "the network is 2001:db8:9600::/40",
     ),
+    Case(
+        "commune-code-unquoted",
+        "province.yml",
+        26,
+        "sites[2].commune_code",
+        "quote it: '32002'",
+    ),
+    Case("commune-code-short", "province.yml", 26, "sites[2].commune_code", "5-digit"),
     Case("link-bad-hostname", "province.yml", 32, "links[1].b.device", "e.g. 'cm-anxuyen'"),
     Case("link-ipv4-not-31", "province.yml", 31, "links[0].b.ipv4", "use /31"),
     # Cross-references.

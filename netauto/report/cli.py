@@ -48,6 +48,9 @@ def report(
     """Report a verification run from the history: headline figures, per hub and per commune
     tables, a commune × service matrix, failures with evidence, trend and the SHA-256 of the
     raw results (`netauto report --run N --format json | sha256sum` recomputes it).
+
+    Examples: `netauto report` (latest run, HTML under the state directory);
+    `netauto report --run 3 -f csv -o run-3.csv`; `netauto report -f md > report.md`.
     """
     state_dir = settings(ctx).state_dir
     stored = load_stored(state_dir, run)

@@ -460,11 +460,15 @@ def _known_hint(known: list[int]) -> str:
     Examples:
         >>> _known_hint([1, 2, 3])
         'runs 1..3 exist; `netauto report` without --run shows the latest'
+        >>> _known_hint([4])
+        'only run 4 exists; `netauto report` without --run shows it'
         >>> _known_hint([])
         'the history is empty'
     """
     if not known:
         return "the history is empty"
+    if len(known) == 1:
+        return f"only run {known[0]} exists; `netauto report` without --run shows it"
     return f"runs {known[0]}..{known[-1]} exist; `netauto report` without --run shows the latest"
 
 

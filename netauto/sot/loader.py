@@ -114,11 +114,16 @@ def _merge(docs: list[YamlDocument]) -> tuple[dict[str, Any], dict[PathKey, Loca
 
     def relocate(doc: YamlDocument, old: PathKey, new: PathKey) -> None:
         size = len(old)
-        for path, loc in doc.locations.items():
-            if path[:size] == old:
-                locations[new + path[size:]] = loc
+        for path, loc in under.get(old, ()):
+            locations[new + path[size:]] = loc
 
     for doc in docs:
+        # Locations by section and by entry: relocating is linear, not entries x values.
+        under: dict[PathKey, list[tuple[PathKey, Location]]] = {}
+        for path, loc in doc.locations.items():
+            for size in (1, 2):
+                if len(path) >= size:
+                    under.setdefault(path[:size], []).append((path, loc))
         if doc.data is None:
             problems.append(
                 Problem(

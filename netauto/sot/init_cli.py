@@ -93,11 +93,27 @@ def init(
         False, "--force", help="Overwrite a non-empty directory (removes stale generated files)."
     ),
 ) -> None:
-    """Generate a source of truth from the official list of communes (vietnam-provinces).
+    """Generate a source of truth from the official list of communes.
 
-    Writes province.yml (addressing, services, policy), datacentre.yml (core router, VMs)
-    and hubs/hub-NN.yml (a hub, its communes and their links). Needs the optional extra:
-    pip install 'netauto[init]'.
+    Writes province.yml (addressing, services, policy), datacentre.yml (core
+    router, VMs) and hubs/hub-NN.yml (one hub, its communes, their links).
+    Same input, same bytes: regenerate and review the result as a git diff.
+
+    Site ids are stable forever: data centre 1, hubs 10..99, a commune
+    100000 + its official code. Communes are spread over the hubs in
+    contiguous blocks, in the official order.
+
+    A non-empty directory is refused unless --force; --force keeps files init
+    did not generate (allocations.yml, your own) and removes generated hub
+    files that are no longer needed.
+
+    Needs the optional extra: pip install 'netauto\\[init]' (vietnam-provinces).
+
+    [bold]Examples[/]
+
+      netauto init --province 96 --out inventory   # Cà Mau: 64 communes
+      netauto init -p "ninh binh" --hubs 8 -o nb   # accents, case ignored
+      netauto init --all --out provinces           # 34 provinces
     """
     if all_provinces == (province is not None):
         raise InputError(

@@ -86,7 +86,7 @@ def port_name(bridge: str, tag: str) -> str:
         >>> port_name("lan100", "v12")
         'lan100-v12'
         >>> port_name("averylongbridgename", "v3")
-        'averylongbr-v3'
+        'averylongbri-v3'
     """
     keep = IFNAMSIZ - len(tag) - 1
     return f"{bridge[:keep]}-{tag}"

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from netauto import __version__
 from netauto.console import err
@@ -84,13 +85,13 @@ def report_error(exc: NetautoError) -> None:
     if isinstance(exc, InputError):
         count = len(exc.problems)
         for problem in exc.problems[:200]:
-            err.print(f"[bold red]Error:[/] {problem}", markup=True, highlight=False)
+            err.print(f"[bold red]Error:[/] {escape(str(problem))}", markup=True, highlight=False)
         if count > 200:
             err.print(f"... and {count - 200} more problems")
         if count > 1:
             err.print(f"{count} problems found; nothing was written.")
     else:
-        err.print(f"[bold red]Error:[/] {exc}")
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}")
 
 
 def main(argv: list[str] | None = None) -> None:

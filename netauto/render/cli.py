@@ -1,9 +1,131 @@
-"""`netauto render` verbs (not built yet)."""
+"""`netauto render`: one configuration file per device and VM, checked offline (thin CLI)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import typer
+from rich import box
+from rich.table import Table
+
+from netauto.console import err, out
+from netauto.errors import CheckFailed, InputError, Problem
+from netauto.fileio import atomic_write
+from netauto.plan.models import Plan
+from netauto.render.checks import check_rendered
+from netauto.render.engine import default_template_dir, render_all
+from netauto.render.frrsyntax import check_frr_syntax, vtysh_path
+from netauto.render.models import Finding, RenderedConfig, RenderOptions
+from netauto.settings import settings
+from netauto.sot.loader import load_sot
+from netauto.sot.models import SoT
+
+RENDER_HELP = """Render the configuration of every device (and the network file of every VM).
+
+Loads and validates the SoT, builds the address plan, renders templates/<platform>/ with
+Jinja2 (undefined variables are errors), then runs the offline checks:
+
+  addresses  every address in a config is the one the plan gives that interface, and no other
+  parity     every interface, OSPF interface, BGP session and filter that has IPv4 has IPv6 too
+  syntax     FRR configs pass FRR's own parser (vtysh --dryrun), when FRR is installed
+
+Output, one file per host, written atomically and byte-for-byte deterministic:
+<host>.conf (device), <host>.nft (FRR routers: the reachability policy and SSH limit as an
+nftables ruleset, since FRR has no packet filter), <vm>.network (systemd-networkd, for the
+playbooks). If a check finds an error nothing is written and the exit code is 1; warnings
+are printed and do not fail. --check runs the checks only and writes nothing.
+
+[bold]Examples[/]
+
+  netauto render                              # everything into build/configs
+  netauto render --host cm-anxuyen-r1 -o /tmp/c
+  netauto render --site hub-01 --check        # check one site, write nothing
+  netauto render --ebgp-site phuong-an-xuyen  # that site talks eBGP to its hub
+"""
+
+
+def build_plan_for(sot: SoT) -> Plan:
+    """The plan of ``sot`` from the plan stage (without writing its ledger)."""
+    try:
+        from netauto.plan import build_plan  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:  # the plan stage is not installed in this tree
+        raise InputError(
+            Problem(None, None, "", "the plan stage (netauto.plan.build_plan) is not available")
+        ) from exc
+    plan = build_plan(sot).plan
+    assert isinstance(plan, Plan)
+    return plan
+
+
+def _summary(rendered: list[RenderedConfig], findings: list[Finding], written: bool) -> Table:
+    per_host = Counter((f.hostname, f.severity) for f in findings)
+    table = Table(box=box.SIMPLE, title="render" + ("" if written else " (nothing written)"))
+    for column in ("host", "platform", "files", "lines", "templates", "checks"):
+        table.add_column(column, justify="right" if column in ("lines", "templates") else "left")
+    for config in rendered:
+        errors = per_host[(config.hostname, "error")]
+        warnings = per_host[(config.hostname, "warning")]
+        status = "ok" if not errors and not warnings else f"{errors} errors, {warnings} warnings"
+        table.add_row(
+            config.hostname,
+            config.platform,
+            " ".join(f.filename for f in config.files()),
+            str(sum(f.text.count("\n") for f in config.files())),
+            str(len({t for f in config.files() for t in f.templates})),
+            status,
+        )
+    return table
+
+
+def render(
+    ctx: typer.Context,
+    output: Path = typer.Option(
+        Path("build/configs"), "-o", "--output", help="Directory the files are written to."
+    ),
+    host: list[str] = typer.Option([], "--host", help="Only this device or VM (repeatable)."),
+    site: list[str] = typer.Option([], "--site", help="Only this site's hosts (repeatable)."),
+    check: bool = typer.Option(False, "--check", help="Run the offline checks; write nothing."),
+    ebgp_site: list[str] = typer.Option(
+        [], "--ebgp-site", help="Site (slug) that talks eBGP to its hub instead of OSPF."
+    ),
+    templates: Path = typer.Option(
+        None, "--templates", help="Template directory (default: templates/ of netauto)."
+    ),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No table, only findings."),
+) -> None:
+    loaded = load_sot(settings(ctx).inventory)
+    plan = build_plan_for(loaded.sot)
+    known_sites = {s.slug for s in loaded.sot.sites}
+    bad = [s for s in ebgp_site if s not in known_sites]
+    if bad:
+        raise InputError([Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad])
+    options = RenderOptions(ebgp_sites=frozenset(ebgp_site))
+    template_dir = templates or default_template_dir()
+    rendered = render_all(loaded.sot, plan, host or None, site or None, options, template_dir)
+    findings = check_rendered(plan, rendered) + check_frr_syntax(rendered)
+    errors = [f for f in findings if f.severity == "error"]
+    for finding in findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        err.print(f"[{colour}]{finding.severity}:[/] {finding}", markup=True, highlight=False)
+    write = not check and not errors
+    if write:
+        for config in rendered:
+            for file in config.files():
+                atomic_write(output / file.filename, file.text)
+    if not quiet:
+        out.print(_summary(rendered, findings, write))
+    syntax = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"
+    files = sum(len(c.files()) for c in rendered)
+    err.print(
+        f"{len(rendered)} hosts, {files} files, {len(errors)} errors, "
+        f"{len(findings) - len(errors)} warnings ({syntax})"
+        + (f"; written to {output}" if write else "; nothing written")
+    )
+    if errors:
+        raise CheckFailed(f"{len(errors)} offline check errors; nothing was written")
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's verbs to the main app."""
+    app.command("render", help=RENDER_HELP)(render)

@@ -104,6 +104,7 @@ class DeviceContext(RenderModel):
     site_kind: str
     province: str
     router_id: ipaddress.IPv4Address
+    loopback_name: str
     loopback4: ipaddress.IPv4Interface
     loopback6: ipaddress.IPv6Interface
     wan: list[WanInterface]

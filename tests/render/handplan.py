@@ -136,7 +136,7 @@ def hand_plan(sot: SoT) -> Plan:
     vms = []
     dc_lans = {lan.key: lan for s in sites if s.kind == "data-centre" for lan in s.lans}
     for n, vm in enumerate(sot.vms, start=10):
-        lan = dc_lans[vm.network]
+        dc_lan = dc_lans[vm.network]
         vms.append(
             VmPlan(
                 name=vm.name,
@@ -144,10 +144,10 @@ def hand_plan(sot: SoT) -> Plan:
                 network=vm.network,
                 cluster=vm.cluster,
                 services=list(vm.services),
-                ipv4=ipaddress.IPv4Interface((int(lan.ipv4.network_address) + n, 26)),
-                ipv6=ipaddress.IPv6Interface((int(lan.ipv6.network_address) + n, 64)),
-                gateway4=lan.gateway4,
-                gateway6=lan.gateway6,
+                ipv4=ipaddress.IPv4Interface((int(dc_lan.ipv4.network_address) + n, 26)),
+                ipv6=ipaddress.IPv6Interface((int(dc_lan.ipv6.network_address) + n, 64)),
+                gateway4=dc_lan.gateway4,
+                gateway6=dc_lan.gateway6,
             )
         )
     return Plan(

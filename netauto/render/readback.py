@@ -1,0 +1,289 @@
+"""Read facts back from rendered text, per platform (pure): the input of the offline checks.
+
+The checks must look at what was *rendered*, not at what the templates were given, so a
+template bug (a hard-coded address, a forgotten IPv6 line) is caught. Each platform has a
+small reader for the syntax its templates produce: interface blocks with their addresses
+and routing protocols, filter entries with family, action, protocol and port, and BGP
+neighbours. Readers are deliberately strict about the statements they know and ignore
+comments.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from netauto.render.models import RenderedConfig
+
+
+@dataclass
+class InterfaceFacts:
+    ipv4: list[ipaddress.IPv4Interface] = field(default_factory=list)
+    ipv6: list[ipaddress.IPv6Interface] = field(default_factory=list)
+    ospf2: bool = False
+    ospf3: bool = False
+
+
+@dataclass(frozen=True)
+class FilterFact:
+    """One filter entry: ``group`` names the filter without its family suffix."""
+
+    group: str
+    family: str
+    action: str
+    proto: str | None
+    port: str | None
+
+
+@dataclass
+class ConfigFacts:
+    interfaces: dict[str, InterfaceFacts] = field(default_factory=dict)
+    filters: list[FilterFact] = field(default_factory=list)
+    bgp4: int = 0
+    bgp6: int = 0
+    stray: list[str] = field(default_factory=list)
+    """Address statements found outside any interface."""
+
+
+_FAMILY_SUFFIX = re.compile(r"[-_]v[46]$", re.IGNORECASE)
+
+
+def filter_group(name: str) -> str:
+    """A filter's name without its family suffix.
+
+    Examples:
+        >>> filter_group("NA-LAN-IN-V4"), filter_group("na_lan_in_v6"), filter_group("3001")
+        ('na-lan-in', 'na-lan-in', '3001')
+    """
+    return _FAMILY_SUFFIX.sub("", name).lower().replace("_", "-")
+
+
+def _interface(value: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
+    """``A/L`` or ``A MASK`` as an interface address.
+
+    Examples:
+        >>> str(_interface("10.0.0.1 255.255.255.254"))
+        '10.0.0.1/31'
+        >>> str(_interface("2001:db8::1/127"))
+        '2001:db8::1/127'
+    """
+    return ipaddress.ip_interface(value.strip().replace(" ", "/"))
+
+
+def _add_address(facts: ConfigFacts, iface: str | None, value: str) -> None:
+    addr = _interface(value)
+    if iface is None:
+        facts.stray.append(str(addr))
+        return
+    entry = facts.interfaces.setdefault(iface, InterfaceFacts())
+    if isinstance(addr, ipaddress.IPv4Interface):
+        entry.ipv4.append(addr)
+    else:
+        entry.ipv6.append(addr)
+
+
+_ADDR = re.compile(r"^\s+(ip|ipv6) address (\S+(?: \d+\.\d+\.\d+\.\d+)?)\s*$")
+_ACL_ENTRY = re.compile(r"^\s+(?:rule \d+ |\d+ )?(permit|deny)\s+(\S+)?(.*)$")
+_PORT = re.compile(r"(?:eq|dport|destination-port eq) (\S+)")
+
+
+def _acl_entry(group: str, family: str, line: str) -> FilterFact | None:
+    match = _ACL_ENTRY.match(line)
+    if not match:
+        return None
+    action, proto, rest = match.groups()
+    if proto not in ("tcp", "udp"):
+        proto = None
+    port = _PORT.search(rest or "")
+    return FilterFact(group, family, action, proto, port.group(1) if port else None)
+
+
+def read_ios_like(text: str) -> ConfigFacts:
+    """Cisco IOS-XE, Arista EOS and FRR: ``interface`` blocks, ACL blocks, ``neighbor``."""
+    facts = ConfigFacts()
+    iface: str | None = None
+    acl: tuple[str, str] | None = None
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("!"):
+            continue
+        if not line[0].isspace():
+            iface = acl = None
+            words = line.split()
+            if words[0] == "interface":
+                iface = words[1]
+                facts.interfaces.setdefault(iface, InterfaceFacts())
+            elif len(words) >= 3 and words[1] == "access-list":
+                family = "ipv6" if words[0] == "ipv6" else "ipv4"
+                acl = (filter_group(words[-1]), family)
+            continue
+        stripped = line.strip()
+        address = _ADDR.match(line)
+        if address:
+            _add_address(facts, iface, address.group(2))
+        elif iface and re.match(r"ip ospf (?:\d+ )?area", stripped):
+            facts.interfaces[iface].ospf2 = True
+        elif iface and re.match(r"ipv6 ospf6? (?:\d+ )?area", stripped):
+            facts.interfaces[iface].ospf3 = True
+        elif acl and not stripped.startswith("remark"):
+            entry = _acl_entry(acl[0], acl[1], line)
+            if entry:
+                facts.filters.append(entry)
+        neighbor = re.match(r"neighbor (\S+) remote-as", stripped)
+        if neighbor:
+            if ipaddress.ip_address(neighbor.group(1)).version == 4:
+                facts.bgp4 += 1
+            else:
+                facts.bgp6 += 1
+    return facts
+
+
+def read_vrp(text: str) -> ConfigFacts:
+    """Huawei VRP: ``interface`` and ``acl`` sections closed by ``#``."""
+    facts = ConfigFacts()
+    iface: str | None = None
+    acl: tuple[str, str] | None = None
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            iface = acl = None
+            continue
+        if not line[0].isspace():
+            iface = acl = None
+            words = line.split()
+            if words[0] == "interface":
+                iface = words[1]
+                facts.interfaces.setdefault(iface, InterfaceFacts())
+            elif words[0] == "acl":
+                acl = (words[-1], "ipv6" if "ipv6" in words else "ipv4")
+            continue
+        stripped = line.strip()
+        address = _ADDR.match(line)
+        if address:
+            _add_address(facts, iface, address.group(2))
+        elif iface and stripped.startswith("ospf enable"):
+            facts.interfaces[iface].ospf2 = True
+        elif iface and re.match(r"ospfv3 \d+ area", stripped):
+            facts.interfaces[iface].ospf3 = True
+        elif acl and stripped.startswith("rule"):
+            entry = _acl_entry(acl[0], acl[1], line)
+            if entry:
+                facts.filters.append(entry)
+        peer = re.match(r"peer (\S+) as-number", stripped)
+        if peer:
+            if ipaddress.ip_address(peer.group(1)).version == 4:
+                facts.bgp4 += 1
+            else:
+                facts.bgp6 += 1
+    return facts
+
+
+def read_junos(text: str) -> ConfigFacts:
+    """Junos curly-brace text: a stack of section headers, statements ending in ``;``."""
+    facts = ConfigFacts()
+    stack: list[str] = []
+    term: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = re.sub(r"/\*.*?\*/", "", raw).strip()
+        if not line:
+            continue
+        if line.endswith("{"):
+            stack.append(line[:-1].strip())
+            if len(stack) == 4 and stack[0] == "firewall":
+                term = {}
+            continue
+        if line == "}":
+            stack.pop()
+            continue
+        statement = line.rstrip(";")
+        words = statement.split()
+        if stack[:1] == ["interfaces"] and len(stack) == 4 and words[0] == "address":
+            name = f"{stack[1]}.{stack[2].split()[1]}"
+            _add_address(facts, name, words[1])
+        elif len(stack) == 4 and stack[0] == "protocols" and stack[1] in ("ospf", "ospf3"):
+            pass
+        elif stack[:1] == ["firewall"] and len(stack) >= 4:
+            family = "ipv6" if stack[1].endswith("inet6") else "ipv4"
+            if words[0] in ("protocol", "next-header"):
+                term["proto"] = words[1]
+            elif words[0] == "destination-port":
+                term["port"] = words[1]
+            elif words[0] == "then" and len(stack) == 4:
+                action = "permit" if words[1] == "accept" else "deny"
+                group = filter_group(stack[2].split()[1])
+                facts.filters.append(
+                    FilterFact(group, family, action, term.get("proto"), term.get("port"))
+                )
+        elif stack[:2] == ["protocols", "bgp"] and words[0] == "peer-as":
+            neighbor = stack[-1].split()[1]
+            if ipaddress.ip_address(neighbor).version == 4:
+                facts.bgp4 += 1
+            else:
+                facts.bgp6 += 1
+        elif len(stack) >= 1 and words[0] == "address" and stack[0] != "interfaces":
+            facts.stray.append(words[1])
+        if len(stack) >= 4 and stack[0] == "protocols" and stack[1] in ("ospf", "ospf3"):
+            name = stack[3].split()[1]
+            entry = facts.interfaces.setdefault(name, InterfaceFacts())
+            if stack[1] == "ospf":
+                entry.ospf2 = True
+            else:
+                entry.ospf3 = True
+    return facts
+
+
+_NFT_RULE = re.compile(r"^\s*(ip6?) ([ds])addr (\S+)(?: (tcp|udp) dport (\d+))? (accept|drop)")
+
+
+def read_nft(text: str, facts: ConfigFacts) -> None:
+    """FRR's side file: filter entries of the nftables ruleset (chains named ``*_v4/_v6``)."""
+    chain = ""
+    for line in text.splitlines():
+        head = re.match(r"^\s*chain (\S+) \{", line)
+        if head:
+            chain = head.group(1)
+            continue
+        rule = _NFT_RULE.match(line)
+        if rule:
+            fam, _, _, proto, port, verdict = rule.groups()
+            facts.filters.append(
+                FilterFact(
+                    filter_group(chain),
+                    "ipv6" if fam == "ip6" else "ipv4",
+                    "permit" if verdict == "accept" else "deny",
+                    proto,
+                    port,
+                )
+            )
+
+
+READERS: dict[str, Callable[[str], ConfigFacts]] = {
+    "frr": read_ios_like,
+    "cisco_ios": read_ios_like,
+    "eos": read_ios_like,
+    "huawei_vrp": read_vrp,
+    "junos": read_junos,
+}
+
+
+def canonical_name(platform: str, name: str) -> str:
+    """The name the reader reports for a plan interface name (Junos adds unit 0).
+
+    Examples:
+        >>> canonical_name("junos", "ge-0/0/1"), canonical_name("junos", "irb.10")
+        ('ge-0/0/1.0', 'irb.10')
+        >>> canonical_name("frr", "eth0")
+        'eth0'
+    """
+    if platform == "junos" and "." not in name:
+        return f"{name}.0"
+    return name
+
+
+def read_config(rendered: RenderedConfig) -> ConfigFacts:
+    """Facts of a rendered device config and its side files."""
+    facts = READERS[rendered.platform](rendered.text)
+    for side in rendered.extra:
+        if side.filename.endswith(".nft"):
+            read_nft(side.text, facts)
+    return facts

@@ -172,7 +172,7 @@ def test_missing_package_gives_install_hint(
     assert "pip install 'netauto[init]'" in str(caught.value)
     result = cli("init", "-p", "96", "--out", tmp_path / "x")
     assert result.code == 2
-    assert "pip install vietnam-provinces" in result.err
+    assert "pip install 'netauto[init]' (or: pip install vietnam-provinces)" in result.err
     assert not (tmp_path / "x").exists()
 
 

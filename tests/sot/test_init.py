@@ -210,3 +210,42 @@ def test_bundled_example_is_regenerable(cli: Cli, tmp_path: Path) -> None:
     assert cli("init", "--province", "96", "--out", tmp_path).code == 0
     committed = {k: v for k, v in _tree(EXAMPLE).items() if k != LEDGER_FILE}
     assert committed == _tree(tmp_path)
+
+
+def test_bundled_example_contents() -> None:
+    """Services, policy and topology of the example match what later stages rely on."""
+    loaded = load_sot(EXAMPLE)
+    sot = loaded.sot
+    assert (sot.province.name, sot.province.code) == ("Cà Mau", 96)
+    assert str(sot.addressing.ipv6.allocation) == "2001:db8:9600::/40"
+    ports = {
+        name: sorted((p.proto, p.port) for p in service.ports)
+        for name, service in sot.services.items()
+    }
+    assert ports == {
+        "lgsp": [("tcp", 443), ("tcp", 8443)],
+        "portal": [("tcp", 80), ("tcp", 443)],
+        "one-stop": [("tcp", 443)],
+        "mail": [("tcp", 25), ("tcp", 465), ("tcp", 587), ("tcp", 993)],
+        "video": [("tcp", 443), ("udp", 3478)],
+    }
+    assert [(r.source, r.to, r.deny, r.families) for r in sot.policy] == [
+        ("communes", ["lgsp", "portal", "one-stop", "mail", "video"], False, ["ipv4", "ipv6"]),
+        ("communes", ["communes"], True, ["ipv4", "ipv6"]),
+    ]
+    assert {vm.name: vm.services for vm in sot.vms} == {
+        "dc-lgsp-01": ["lgsp"],
+        "dc-portal-01": ["portal"],
+        "dc-onestop-01": ["one-stop"],
+        "dc-mail-01": ["mail"],
+        "dc-video-01": ["video"],
+    }
+    communes = [s for s in sot.sites if s.kind == "commune"]
+    assert len(communes) == 64
+    assert [lan.vlan for lan in communes[0].lans] == [10, 20]
+    # Every link end names its interface; every commune hangs off its hub's eth<N>.
+    assert all(end.interface for link in sot.links for end in (link.a, link.b))
+    assert len(sot.links) == 3 + 64
+    first = next(link for link in sot.links if link.key == "l-132002")
+    assert (first.a.device, first.a.interface) == ("hub-01-r1", "eth1")
+    assert (first.b.device, first.b.interface) == ("cm-anxuyen-r1", "eth0")

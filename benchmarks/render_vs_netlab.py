@@ -1,0 +1,174 @@
+"""netauto plan + render versus ``netlab create`` on the same 237-router province.
+
+The topology: 1 data centre (1 router, a server LAN, 5 VMs), 10 hubs, 226 communes
+spread over the hubs (each commune: 1 router, an office LAN and a Wi-Fi LAN, one uplink
+to its hub), every router FRR, OSPF, dual-stack. netauto gets it as a SoT directory,
+netlab as a topology file (PyPI ``networklab``, the ``bench`` extra; it needs a larger
+``MAX_NODE_ID`` and management pool at this size). Both tools run as subprocesses, in the
+same run, on the same machine; the script prints both wall times and the ratio.
+
+Usage: ``.venv/bin/python benchmarks/render_vs_netlab.py [--communes 226] [--hubs 10]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from netauto.fileio import atomic_write
+
+BIN = Path(sys.executable).parent
+
+
+def commune_names(communes: int, hubs: int) -> list[tuple[int, str, int]]:
+    """(site_id, slug, hub index) of every commune, spread round-robin over the hubs.
+
+    Examples:
+        >>> commune_names(3, 2)
+        [(1001, 'cm-0001', 1), (1002, 'cm-0002', 2), (1003, 'cm-0003', 1)]
+    """
+    return [(1000 + n, f"cm-{n:04d}", (n - 1) % hubs + 1) for n in range(1, communes + 1)]
+
+
+def netauto_sot(communes: int, hubs: int) -> dict[str, Any]:
+    """The province as one netauto SoT document."""
+    sites: list[dict[str, Any]] = [
+        {
+            "site_id": 1,
+            "slug": "dc",
+            "kind": "data-centre",
+            "name": "Trung tâm dữ liệu tỉnh",
+            "devices": [{"hostname": "dc-r1"}],
+            "lans": [{"function": "server", "name": "services", "vlan": 100}],
+        }
+    ]
+    links: list[dict[str, Any]] = []
+    for h in range(1, hubs + 1):
+        sites.append(
+            {
+                "site_id": 10 + h,
+                "slug": f"hub-{h:02d}",
+                "kind": "hub",
+                "name": f"Điểm tập trung {h:02d}",
+                "devices": [{"hostname": f"hub-{h:02d}-r1"}],
+            }
+        )
+        links.append({"id": f"l-dc-hub-{h:02d}", "a": "dc-r1", "b": f"hub-{h:02d}-r1"})
+    for site_id, slug, hub in commune_names(communes, hubs):
+        sites.append(
+            {
+                "site_id": site_id,
+                "slug": slug,
+                "kind": "commune",
+                "name": f"Xã {site_id}",
+                "commune_code": f"{30000 + site_id:05d}",
+                "hub": f"hub-{hub:02d}",
+                "devices": [{"hostname": f"{slug}-r1"}],
+                "lans": [{"function": "office", "vlan": 10}, {"function": "wifi", "vlan": 20}],
+            }
+        )
+        links.append({"id": f"l-{site_id}", "a": f"hub-{hub:02d}-r1", "b": f"{slug}-r1"})
+    services = ["lgsp", "portal", "one-stop", "mail", "video"]
+    return {
+        "province": {"name": "Bench", "code": 96},
+        "addressing": {
+            "ipv6": {"allocation": "2001:db8:9600::/40"},
+            "ipv4": {"supernets": ["10.96.0.0/14"]},
+        },
+        "management": {
+            "ntp": ["2001:db8:9600::123"],
+            "syslog": ["2001:db8:9600::514"],
+            "networks": ["10.99.255.0/24", "2001:db8:96ff::/48"],
+        },
+        "services": {s: {"ports": [{"proto": "tcp", "port": 443}]} for s in services},
+        "policy": [
+            {"from": "communes", "to": services},
+            {"from": "communes", "to": "communes", "deny": True},
+        ],
+        "sites": sites,
+        "links": links,
+        "vms": [{"name": f"dc-{s}-01", "network": "services", "services": [s]} for s in services],
+    }
+
+
+def netlab_topology(communes: int, hubs: int) -> dict[str, Any]:
+    """The same routers, links and LANs as a netlab topology (FRR, OSPF, dual-stack)."""
+    nodes: dict[str, Any] = {"dc": {}}
+    links: list[Any] = ["dc"]  # a one-node link is a stub LAN: the DC server LAN
+    for h in range(1, hubs + 1):
+        nodes[f"h{h:02d}"] = {}
+        links.append(f"dc-h{h:02d}")
+    for _site_id, slug, hub in commune_names(communes, hubs):
+        name = slug.replace("cm-", "c")
+        nodes[name] = {}
+        links += [f"h{hub:02d}-{name}", name, name]
+    return {
+        "provider": "clab",
+        "defaults": {"device": "frr", "const": {"MAX_NODE_ID": 1000}},
+        "module": ["ospf"],
+        "addressing": {
+            "mgmt": {"ipv4": "192.168.0.0/20"},
+            "loopback": {"ipv6": "2001:db8:1::/48"},
+            "p2p": {"ipv6": "2001:db8:2::/48"},
+            "lan": {"ipv6": "2001:db8:3::/48"},
+        },
+        "nodes": nodes,
+        "links": links,
+    }
+
+
+def _run(argv: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--communes", type=int, default=226)
+    parser.add_argument("--hubs", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args()
+    routers = 1 + args.hubs + args.communes
+    work = Path(tempfile.mkdtemp(prefix="netauto-bench-"))
+    sot_dir, lab_dir = work / "sot", work / "netlab"
+    atomic_write(
+        sot_dir / "province.yml",
+        yaml.safe_dump(netauto_sot(args.communes, args.hubs), allow_unicode=True, sort_keys=False),
+    )
+    atomic_write(
+        lab_dir / "topology.yml",
+        yaml.safe_dump(netlab_topology(args.communes, args.hubs), sort_keys=False),
+    )
+    netauto = str(BIN / "netauto")
+    state = ["--state-dir", str(work / "state")]
+    print(f"{routers} routers ({args.hubs} hubs, {args.communes} communes); work dir {work}")
+    t_plan = _run([netauto, "-i", str(sot_dir), *state, "plan"], work)
+    t_render = _run(
+        [netauto, "-i", str(sot_dir), *state, "render", "-q", "-o", str(work / "configs")], work
+    )
+    files = len(list((work / "configs").iterdir()))
+    t_netauto = t_plan + t_render
+    print(f"netauto plan      {t_plan:8.2f} s")
+    print(f"netauto render    {t_render:8.2f} s  ({files} files, offline checks included)")
+    netlab = str(BIN / "netlab")
+    t_netlab = _run([netlab, "create", "topology.yml"], lab_dir)
+    print(f"netlab create     {t_netlab:8.2f} s")
+    print(f"ratio netlab / netauto (plan + render): {t_netlab / t_netauto:.1f}x (target >= 30x)")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

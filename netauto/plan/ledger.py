@@ -1,0 +1,193 @@
+"""The allocation ledger (``inventory/allocations.yml``): every allocation, keyed by identity.
+
+Keys are stable identifiers, never list positions: sites by ``site_id``, LANs by their key
+(name or function) inside the site, loopbacks by hostname, links by link id, VMs by name.
+The ledger is committed with the SoT; ``netauto plan`` keeps every entry it finds valid, so
+adding, re-parenting, renaming or merging sites renumbers nothing.
+
+:func:`load_ledger` and :func:`save_ledger` are the only I/O here; the save is atomic.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from netauto.errors import InputError, Problem
+from netauto.fileio import atomic_write
+
+LEDGER_VERSION = 1
+HEADER = (
+    "# netauto allocation ledger: written by `netauto plan`, commit it with the SoT.\n"
+    "# Every address is keyed by a stable identity (site_id, hostname, LAN key, link id,\n"
+    "# VM name). Entries of removed sites stay reserved until `netauto plan --prune`.\n"
+)
+
+
+class LedgerModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LanEntry(LedgerModel):
+    ipv6: ipaddress.IPv6Network
+    ipv4: ipaddress.IPv4Network
+
+
+class SiteEntry(LedgerModel):
+    slug: str = Field(description="informational: the slug when last planned")
+    zone: str
+    prefix6: ipaddress.IPv6Network
+    lans: dict[str, LanEntry] = Field(default_factory=dict)
+
+
+class DeviceEntry(LedgerModel):
+    site_id: int
+    loopback6: ipaddress.IPv6Address
+    loopback4: ipaddress.IPv4Address
+
+
+class LinkEntry(LedgerModel):
+    reserved6: ipaddress.IPv6Network
+    network4: ipaddress.IPv4Network
+    interfaces: dict[str, str] = Field(
+        default_factory=dict, description="hostname -> interface name at that end"
+    )
+
+
+class VmEntry(LedgerModel):
+    site_id: int
+    network: str
+    ipv4: ipaddress.IPv4Address
+    ipv6: ipaddress.IPv6Address
+
+
+class Ledger(LedgerModel):
+    """Every allocation ``netauto plan`` has made for one province."""
+
+    version: int = LEDGER_VERSION
+    allocation6: ipaddress.IPv6Network | None = None
+    pools4: dict[str, list[ipaddress.IPv4Network]] = Field(
+        default_factory=dict, description="IPv4 blocks carved for loopbacks and p2p links"
+    )
+    sites: dict[int, SiteEntry] = Field(default_factory=dict)
+    devices: dict[str, DeviceEntry] = Field(default_factory=dict)
+    links: dict[str, LinkEntry] = Field(default_factory=dict)
+    vms: dict[str, VmEntry] = Field(default_factory=dict)
+
+    def flatten(self) -> dict[str, str]:
+        """One ``key -> value`` line per allocation: what ``--diff`` compares.
+
+        Examples:
+            >>> led = Ledger(devices={"r1": DeviceEntry(
+            ...     site_id=7, loopback6="2001:db8::7:1", loopback4="10.0.0.1")})
+            >>> led.flatten()
+            {'device r1 loopback4': '10.0.0.1', 'device r1 loopback6': '2001:db8::7:1'}
+        """
+        flat: dict[str, str] = {}
+        for name, blocks in self.pools4.items():
+            flat[f"pool {name}"] = " ".join(str(b) for b in blocks)
+        for sid, site in self.sites.items():
+            flat[f"site {sid} prefix6"] = str(site.prefix6)
+            for key, lan in site.lans.items():
+                flat[f"site {sid} lan {key} ipv6"] = str(lan.ipv6)
+                flat[f"site {sid} lan {key} ipv4"] = str(lan.ipv4)
+        for host, dev in self.devices.items():
+            flat[f"device {host} loopback4"] = str(dev.loopback4)
+            flat[f"device {host} loopback6"] = str(dev.loopback6)
+        for lid, link in self.links.items():
+            flat[f"link {lid} reserved6"] = str(link.reserved6)
+            flat[f"link {lid} network4"] = str(link.network4)
+            for host, ifname in link.interfaces.items():
+                flat[f"link {lid} {host} interface"] = ifname
+        for name, vm in self.vms.items():
+            flat[f"vm {name} ipv4"] = str(vm.ipv4)
+            flat[f"vm {name} ipv6"] = str(vm.ipv6)
+        return flat
+
+    def to_yaml(self) -> str:
+        """The ledger as YAML, keys sorted, one line per entry where it fits."""
+        data = self.model_dump(mode="json")
+        data["sites"] = {int(k): v for k, v in sorted(data["sites"].items(), key=_int_key)}
+        for key in ("devices", "links", "vms", "pools4"):
+            data[key] = dict(sorted(data[key].items()))
+        body = yaml.dump(data, Dumper=_LedgerDumper, sort_keys=False, allow_unicode=True, width=100)
+        return HEADER + body
+
+
+def _int_key(item: tuple[Any, Any]) -> int:
+    return int(item[0])
+
+
+class _LedgerDumper(yaml.SafeDumper):
+    """Block style for the structure, flow style for the small leaf mappings."""
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
+    leaf = all(not isinstance(v, dict | list) for v in data.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=leaf and bool(data))
+
+
+_LedgerDumper.add_representer(dict, _represent_dict)
+
+
+def ledger_path(inventory: Path) -> Path:
+    """Where the ledger of a SoT lives: ``allocations.yml`` in the SoT directory.
+
+    Examples:
+        >>> ledger_path(Path("inventory"))
+        PosixPath('inventory/allocations.yml')
+        >>> ledger_path(Path("tests/data/one.yml"))
+        PosixPath('tests/data/allocations.yml')
+    """
+    directory = inventory if inventory.suffix not in (".yml", ".yaml") else inventory.parent
+    return directory / "allocations.yml"
+
+
+def load_ledger(path: Path) -> Ledger | None:
+    """Read a ledger file; None if it does not exist yet.
+
+    Raises:
+        InputError: the file is not valid YAML or not a ledger (with the field at fault).
+    """
+    if not path.exists():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(
+            Problem(path, line, "", f"not valid YAML: {exc}", "restore it from git")
+        ) from None
+    if data is None:
+        return Ledger()
+    if not isinstance(data, dict):
+        raise InputError(Problem(path, 1, "", "a ledger must be a mapping", "restore it from git"))
+    try:
+        ledger = Ledger.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                path,
+                None,
+                ".".join(str(p) for p in error["loc"]),
+                error["msg"],
+                "the ledger is written by `netauto plan`: restore it from git",
+            )
+            for error in exc.errors()
+        ]
+        raise InputError(problems) from None
+    if ledger.version != LEDGER_VERSION:
+        raise InputError(
+            Problem(path, None, "version", f"unsupported ledger version {ledger.version}")
+        )
+    return ledger
+
+
+def save_ledger(path: Path, ledger: Ledger) -> None:
+    """Write the ledger atomically (temporary file + rename)."""
+    atomic_write(path, ledger.to_yaml())

@@ -11,7 +11,7 @@ APT_PACKAGES := frr frr-pythontools openssh-server openssh-client netcat-openbsd
 	iputils-ping traceroute ruby nftables chromium
 DEMO_DIR := build/demo
 
-.PHONY: demo test install system-deps lint typecheck unit lab-test clean lab-down help
+.PHONY: demo test install system-deps lint unit clean lab-down help example
 
 help:
 	@echo "make demo   install, then run the main job on the bundled example province"
@@ -42,6 +42,9 @@ test: install lint
 
 unit: install
 	$(PY) -m pytest -m 'not lab'
+
+example: install
+	$(NETAUTO) init --province 96 --out inventory --force
 
 lab-down: install
 	-$(NETAUTO) lab down

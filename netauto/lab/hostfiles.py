@@ -1,0 +1,281 @@
+"""The text of every file the lab writes for its hosts (pure functions, no I/O).
+
+Layout of a lab's runtime directory ``R`` (``/run/netauto/<prefix>``)::
+
+    R/state.json                 what `up` created (read by `down`, also after a crash)
+    R/lab.json                   LabInfo: how push/verify reach the lab (--target lab)
+    R/id_ed25519{,.pub}          the lab's SSH key pair; R/authorized_keys
+    R/ssh_config, R/known_hosts  OpenSSH client settings (ProxyCommand through ip netns exec)
+    R/nornir/                    Nornir config + SimpleInventory (hosts/groups/defaults)
+    R/hosts/<name>/              per host: sshd_config, host key, logs, pid files,
+        etc/frr/                 bound over /etc/frr in the host's private mount namespace
+        run/                     bound over /run (so /var/run/frr and /run/sshd are its own)
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from netauto.lab.topology import FRR_DAEMONS, LabHost, LabTopology
+
+FRR_BIN = "/usr/lib/frr"
+SSHD = "/usr/sbin/sshd"
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
+RUN = PurePosixPath("/run")
+
+
+def host_dir(runtime: Path, host: LabHost) -> Path:
+    """The per-host directory inside the runtime directory.
+
+    Examples:
+        >>> from netauto.lab.topology import LabHost
+        >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
+        ...             site="s", ssh=True, frr=True)
+        >>> host_dir(Path("/run/netauto/na"), h).as_posix()
+        '/run/netauto/na/hosts/r1'
+    """
+    return runtime / "hosts" / host.name
+
+
+def runtime_mountpoint(runtime: Path) -> PurePosixPath | None:
+    """Where the runtime dir must reappear inside a host's private ``/run`` (None: not needed).
+
+    Examples:
+        >>> runtime_mountpoint(Path("/run/netauto/na"))
+        PurePosixPath('netauto/na')
+        >>> runtime_mountpoint(Path("/tmp/lab")) is None
+        True
+    """
+    try:
+        return PurePosixPath(runtime).relative_to(RUN)
+    except ValueError:
+        return None
+
+
+def anchor_script(runtime: Path, host: LabHost) -> str:
+    """Shell run as the host's anchor: set up its namespaces, then sleep forever.
+
+    It runs under ``ip netns exec NS unshare --mount --uts --propagation private``; the mounts
+    it makes are private to the host (the host machine's /etc/frr and /run are untouched).
+    """
+    hdir = host_dir(runtime, host)
+    q = shlex.quote
+    lines = [
+        "set -e",
+        f"hostname {q(host.name)}",
+        "echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad",
+        "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad",
+    ]
+    forward = "1" if host.kind == "router" else "0"
+    lines += [
+        f"echo {forward} > /proc/sys/net/ipv4/ip_forward",
+        f"echo {forward} > /proc/sys/net/ipv6/conf/all/forwarding",
+        "ip link set lo up",
+    ]
+    if host.ssh:
+        mountpoint = runtime_mountpoint(runtime)
+        if mountpoint is not None:
+            lines.append(f"mount --bind {q(str(runtime))} {q(str(hdir / 'run' / mountpoint))}")
+        lines.append(f"mount --rbind {q(str(hdir / 'run'))} /run")
+    if host.frr:
+        lines.append(f"mount --bind {q(str(hdir / 'etc' / 'frr'))} /etc/frr")
+    lines.append("exec sleep infinity")
+    return "\n".join(lines) + "\n"
+
+
+def start_script(runtime: Path, host: LabHost, python: str, responder: Path) -> str:
+    """Shell run inside the host's namespaces to start its daemons (FRR, sshd, responder)."""
+    hdir = host_dir(runtime, host)
+    q = shlex.quote
+    lines = ["set -e"]
+    if host.frr:
+        for daemon in FRR_DAEMONS:
+            lines.append(
+                f"{FRR_BIN}/{daemon} -d -A 127.0.0.1 -u frr -g frr "
+                f"-i /var/run/frr/{daemon}.pid --log file:/var/run/frr/{daemon}.log"
+            )
+    if host.services:
+        args = " ".join(q(f"{s.proto}:{s.port}:{s.service}") for s in host.services)
+        lines.append(
+            f"setsid {q(python)} -I {q(str(responder))} --name {q(host.name)} {args} "
+            f"</dev/null >>{q(str(hdir / 'responder.log'))} 2>&1 &"
+        )
+        lines.append(f"echo $! > {q(str(hdir / 'responder.pid'))}")
+    if host.ssh:
+        lines.append(f"{SSHD} -f {q(str(hdir / 'sshd_config'))} -E {q(str(hdir / 'sshd.log'))}")
+    return "\n".join(lines) + "\n"
+
+
+def sshd_config(runtime: Path, host: LabHost) -> str:
+    """The host's own sshd configuration: 127.0.0.1:22 in its namespace, lab key only."""
+    hdir = host_dir(runtime, host)
+    return (
+        "# netauto lab: sshd of one lab host (never the machine's own sshd)\n"
+        "ListenAddress 127.0.0.1:22\n"
+        f"HostKey {hdir / 'ssh_host_ed25519_key'}\n"
+        f"PidFile {hdir / 'sshd.pid'}\n"
+        f"AuthorizedKeysFile {runtime / 'authorized_keys'}\n"
+        "PermitRootLogin prohibit-password\n"
+        "PubkeyAuthentication yes\n"
+        "PasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\n"
+        "UsePAM no\n"
+        "UseDNS no\n"
+        "PrintMotd no\n"
+        "PrintLastLog no\n"
+        "MaxStartups 64:30:128\n"
+        f"Subsystem sftp {SFTP_SERVER}\n"
+    )
+
+
+def frr_daemons_file() -> str:
+    """``/etc/frr/daemons`` of a lab router: the daemons the lab runs, as a real box lists them.
+
+    Examples:
+        >>> "ospf6d=yes" in frr_daemons_file() and "isisd=no" in frr_daemons_file()
+        True
+    """
+    running = set(FRR_DAEMONS)
+    names = ["bgpd", "ospfd", "ospf6d", "ripd", "ripngd", "isisd", "pimd", "ldpd", "nhrpd",
+             "eigrpd", "babeld", "sharpd", "pbrd", "bfdd", "fabricd", "vrrpd", "pathd"]  # fmt: skip
+    lines = ["# netauto lab: daemons started in this router's namespace"]
+    lines += [f"{n}={'yes' if n in running else 'no'}" for n in names]
+    lines += [
+        "vtysh_enable=yes",
+        'zebra_options="  -A 127.0.0.1"',
+        'bgpd_options="   -A 127.0.0.1"',
+        'ospfd_options="  -A 127.0.0.1"',
+        'ospf6d_options=" -A 127.0.0.1"',
+        'staticd_options="-A 127.0.0.1"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def frr_conf(host: LabHost) -> str:
+    """A factory-fresh ``frr.conf``: the hostname and nothing else.
+
+    Examples:
+        >>> from netauto.lab.topology import LabHost
+        >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
+        ...             site="s", ssh=True, frr=True)
+        >>> print(frr_conf(h), end="")
+        frr defaults traditional
+        hostname r1
+        !
+    """
+    return f"frr defaults traditional\nhostname {host.name}\n!\n"
+
+
+VTYSH_CONF = "service integrated-vtysh-config\n"
+
+
+def ssh_client_config(runtime: Path, topo: LabTopology) -> str:
+    """OpenSSH client settings for every lab host with sshd (used through ``-F``).
+
+    Netmiko and Napalm read it through ``ssh_config_file``; plain ``ssh -F`` works too.
+    """
+    blocks = [f"# netauto lab {topo.prefix}: generated by `netauto lab up`; do not edit\n"]
+    for host in topo.hosts:
+        if not host.ssh:
+            continue
+        blocks.append(
+            f"Host {host.name}\n"
+            f"  HostName {host.name}\n"
+            f"  ProxyCommand ip netns exec {host.namespace} nc 127.0.0.1 22\n"
+            "  User root\n"
+            f"  IdentityFile {runtime / 'id_ed25519'}\n"
+            "  IdentitiesOnly yes\n"
+            f"  UserKnownHostsFile {runtime / 'known_hosts'}\n"
+            "  StrictHostKeyChecking accept-new\n"
+            "  ConnectTimeout 10\n"
+            "  ServerAliveInterval 15\n"
+        )
+    return "\n".join(blocks)
+
+
+def known_hosts(topo: LabTopology, host_keys: dict[str, str]) -> str:
+    """``known_hosts`` lines for the lab's hosts (host keys are made by the lab, so known).
+
+    Examples:
+        >>> from netauto.lab.topology import LabHost, LabTopology
+        >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
+        ...             site="s", ssh=True, frr=True)
+        >>> t = LabTopology(prefix="na-", province="p", hosts=[h], veths=[], bridges=[])
+        >>> known_hosts(t, {"r1": "ssh-ed25519 AAAA"})
+        'r1 ssh-ed25519 AAAA\\n'
+    """
+    return "".join(f"{h.name} {host_keys[h.name]}\n" for h in topo.hosts if h.ssh)
+
+
+def nornir_files(runtime: Path, topo: LabTopology) -> dict[str, str]:
+    """Nornir's config and SimpleInventory files for ``--target lab``, by file name."""
+    ndir = runtime / "nornir"
+    ssh_config = str(runtime / "ssh_config")
+    key = str(runtime / "id_ed25519")
+    hosts: dict[str, object] = {}
+    for host in topo.hosts:
+        if not host.ssh:
+            continue
+        hosts[host.name] = {
+            "hostname": host.name,
+            "platform": host.platform,
+            "groups": [f"lab-{host.kind}s"],
+            "data": {
+                "lab_namespace": host.namespace,
+                "lab_kind": host.kind,
+                "site": host.site,
+                "addresses": [str(a) for a in host.addresses],
+            },
+        }
+    groups = {
+        "lab-routers": {
+            "connection_options": {
+                "netmiko": {"platform": "linux"},
+                "napalm": {"platform": "frr"},
+            }
+        },
+        "lab-vms": {"connection_options": {"netmiko": {"platform": "linux"}}},
+    }
+    defaults = {
+        "username": "root",
+        "port": 22,
+        "connection_options": {
+            "netmiko": {
+                "extras": {"ssh_config_file": ssh_config, "use_keys": True, "key_file": key}
+            },
+            "napalm": {
+                "extras": {
+                    "optional_args": {
+                        "ssh_config_file": ssh_config,
+                        "key_file": key,
+                        "use_keys": True,
+                    }
+                }
+            },
+        },
+    }
+    config = {
+        "inventory": {
+            "plugin": "SimpleInventory",
+            "options": {
+                "host_file": str(ndir / "hosts.yaml"),
+                "group_file": str(ndir / "groups.yaml"),
+                "defaults_file": str(ndir / "defaults.yaml"),
+            },
+        },
+        "runner": {"plugin": "threaded", "options": {"num_workers": 20}},
+        "logging": {"enabled": False},
+    }
+
+    def dump(data: object) -> str:
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    return {
+        "config.yaml": dump(config),
+        "hosts.yaml": dump(hosts),
+        "groups.yaml": dump(groups),
+        "defaults.yaml": dump(defaults),
+    }

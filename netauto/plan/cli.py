@@ -1,9 +1,125 @@
-"""`netauto plan` verbs (not built yet)."""
+"""`netauto plan`: allocate every address, keep the ledger, explain and diff."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import cast
+
 import typer
+from rich.table import Table
+
+from netauto.console import err, out
+from netauto.errors import CheckFailed, InputError, Problem
+from netauto.plan.build import Change, PlanResult, build_plan
+from netauto.plan.explain import explain_site
+from netauto.plan.formats import Format, plan_text
+from netauto.plan.ledger import ledger_path, load_ledger, save_ledger
+from netauto.settings import settings
+from netauto.sot.loader import load_sot
+
+WARN_PERCENT = 80.0
+
+
+def summary(changes: list[Change]) -> str:
+    """``"3 added, 1 changed, 0 freed"`` or ``"no changes"``.
+
+    Examples:
+        >>> summary([])
+        'no changes'
+        >>> summary([Change(action="add", key="k", new="v")])
+        '1 added, 0 changed, 0 freed'
+    """
+    if not changes:
+        return "no changes"
+    counts = {action: sum(c.action == action for c in changes) for action in ("add", "change")}
+    freed = sum(c.action == "free" for c in changes)
+    return f"{counts['add']} added, {counts['change']} changed, {freed} freed"
+
+
+def usage_table(result: PlanResult) -> Table:
+    """Pool health: one row per zone, hub and IPv4 pool."""
+    table = Table(title="Pool utilisation", show_edge=False)
+    for column in ("pool", "family", "prefix", "used", "capacity", "%"):
+        table.add_column(column, justify="right" if column in ("used", "capacity", "%") else "left")
+    for row in result.plan.usage:
+        style = "yellow" if row.percent >= WARN_PERCENT else ""
+        table.add_row(
+            row.pool,
+            row.family,
+            row.prefix,
+            str(row.used),
+            str(row.capacity),
+            f"{row.percent:.1f}",
+            style=style,
+        )
+    return table
 
 
 def register(app: typer.Typer) -> None:
-    """Add this stage's verbs to the main app."""
+    """Add the ``plan`` verb."""
+
+    @app.command("plan")
+    def plan(
+        ctx: typer.Context,
+        diff: bool = typer.Option(
+            False, "--diff", help="Show what a run would add, change or free; write nothing."
+        ),
+        check: bool = typer.Option(
+            False, "--check", help="Exit 1 if the ledger is out of date (for CI); write nothing."
+        ),
+        prune: bool = typer.Option(
+            False,
+            "--prune",
+            help="Free the allocations of sites, links and VMs no longer in the SoT.",
+        ),
+        fmt: str | None = typer.Option(
+            None,
+            "--format",
+            "-f",
+            help="Print the whole plan as json, yaml or csv on stdout (ledger still written).",
+        ),
+        explain: str | None = typer.Option(
+            None, "--explain", metavar="SITE", help="Explain every prefix of one site (slug or id)."
+        ),
+        ledger_file: Path | None = typer.Option(
+            None, "--ledger", help="Ledger file (default: allocations.yml in the SoT directory)."
+        ),
+    ) -> None:
+        """Allocate every prefix and address (IPv6 + IPv4) and keep the allocation ledger.
+
+        Addresses hang off stable identities (site_id, hostname, link id, VM name) recorded
+        in the ledger: adding, re-parenting, renaming or merging sites renumbers nothing.
+        """
+        if fmt is not None and fmt not in ("json", "yaml", "csv"):
+            raise InputError(
+                Problem(None, None, "--format", f"unknown format {fmt!r}", "use json, yaml or csv")
+            )
+        opts = settings(ctx)
+        loaded = load_sot(opts.inventory)
+        path = ledger_file or ledger_path(opts.inventory)
+        old = load_ledger(path)
+        result = build_plan(loaded.sot, old, prune=prune, locations=loaded.locations)
+        if explain is not None:
+            for line in explain_site(loaded.sot, result, explain):
+                out.print(line, markup=False)
+            return
+        news = err if fmt is not None else out
+        if diff or check:
+            for change in result.changes:
+                news.print(str(change), markup=False)
+            news.print(f"{path}: {summary(result.changes)}", markup=False)
+            if check and (result.changes or old is None):
+                raise CheckFailed(
+                    f"the ledger {path} is out of date ({summary(result.changes)}): "
+                    "run `netauto plan` and commit it"
+                )
+        else:
+            if result.changes or old is None:
+                save_ledger(path, result.ledger)
+                news.print(f"wrote {path}: {summary(result.changes)}", markup=False)
+            else:
+                news.print(f"{path}: no changes", markup=False)
+            if fmt is None:
+                news.print(usage_table(result))
+        if fmt is not None:
+            out.print(plan_text(result.plan, cast(Format, fmt)), markup=False, end="")

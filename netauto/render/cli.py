@@ -18,8 +18,7 @@ from netauto.render.engine import default_template_dir, render_all
 from netauto.render.frrsyntax import check_frr_syntax, vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.settings import settings
-from netauto.sot.loader import load_sot
-from netauto.sot.models import SoT
+from netauto.sot.loader import LoadedSoT, load_sot
 
 RENDER_HELP = """Render the configuration of every device (and the network file of every VM).
 
@@ -45,17 +44,12 @@ are printed and do not fail. --check runs the checks only and writes nothing.
 """
 
 
-def build_plan_for(sot: SoT) -> Plan:
-    """The plan of ``sot`` from the plan stage (without writing its ledger)."""
-    try:
-        from netauto.plan import build_plan  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:  # the plan stage is not installed in this tree
-        raise InputError(
-            Problem(None, None, "", "the plan stage (netauto.plan.build_plan) is not available")
-        ) from exc
-    plan = build_plan(sot).plan
-    assert isinstance(plan, Plan)
-    return plan
+def build_plan_for(inventory: Path, loaded: LoadedSoT) -> Plan:
+    """The plan of the SoT at ``inventory``, with its allocation ledger (writes nothing)."""
+    from netauto.plan import build_plan, ledger_path, load_ledger
+
+    ledger = load_ledger(ledger_path(inventory))
+    return build_plan(loaded.sot, ledger, locations=loaded.locations).plan
 
 
 def _summary(rendered: list[RenderedConfig], findings: list[Finding], written: bool) -> Table:
@@ -94,8 +88,9 @@ def render(
     ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No table, only findings."),
 ) -> None:
-    loaded = load_sot(settings(ctx).inventory)
-    plan = build_plan_for(loaded.sot)
+    inventory = settings(ctx).inventory
+    loaded = load_sot(inventory)
+    plan = build_plan_for(inventory, loaded)
     known_sites = {s.slug for s in loaded.sot.sites}
     bad = [s for s in ebgp_site if s not in known_sites]
     if bad:

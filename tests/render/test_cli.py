@@ -5,21 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import CliResult
-from tests.render.handplan import hand_plan
 
 Cli = Callable[..., CliResult]
-
-
-@pytest.fixture(autouse=True)
-def _plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the plan stage when it exists, else the hand-written test plan."""
-    try:
-        from netauto.plan import build_plan  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr("netauto.render.cli.build_plan_for", hand_plan)
 
 
 def test_render_writes_one_file_per_host_deterministically(

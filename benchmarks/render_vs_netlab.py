@@ -118,7 +118,7 @@ def netlab_topology(communes: int, hubs: int) -> dict[str, Any]:
             "mgmt": {"ipv4": "192.168.0.0/20"},
             "loopback": {"ipv6": "2001:db8:1::/48"},
             "p2p": {"ipv6": "2001:db8:2::/48"},
-            "lan": {"ipv6": "2001:db8:3::/48"},
+            "lan": {"ipv4": "172.16.0.0/14", "ipv6": "2001:db8:3::/48"},
         },
         "nodes": nodes,
         "links": links,

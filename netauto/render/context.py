@@ -20,7 +20,7 @@ from netauto.render.models import (
     VmContext,
     WanInterface,
 )
-from netauto.render.policy import collapse, device_filters
+from netauto.render.policy import PolicyIndex, collapse, device_filters
 from netauto.sot.models import SoT
 
 #: Loopback name when the plan lists no loopback interface (the plan's name wins).
@@ -149,7 +149,11 @@ def _bgp(
 
 
 def device_context(
-    sot: SoT, plan: Plan, hostname: str, options: RenderOptions | None = None
+    sot: SoT,
+    plan: Plan,
+    hostname: str,
+    options: RenderOptions | None = None,
+    policy: PolicyIndex | None = None,
 ) -> DeviceContext:
     """The context of one device's templates (``KeyError`` if the plan lacks it)."""
     options = options or RenderOptions()
@@ -180,7 +184,7 @@ def device_context(
         ospf=ospf,
         bgp=bgp,
         management=management_context(sot),
-        filters=device_filters(sot, plan, hostname),
+        filters=device_filters(sot, plan, hostname, policy),
         header=[
             f"{device.hostname}: {site.name} (site {site.site_id}, {site.kind}), {plan.province}",
             HEADER,

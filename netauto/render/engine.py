@@ -24,6 +24,7 @@ from netauto.errors import InputError, Problem
 from netauto.plan.models import Plan
 from netauto.render.context import ascii_text, device_context, vm_context
 from netauto.render.models import RenderedConfig, RenderedFile, RenderOptions
+from netauto.render.policy import PolicyIndex, policy_index
 from netauto.sot.models import SoT
 
 DEVICE_TEMPLATE = "device.j2"
@@ -151,10 +152,11 @@ def render_device(
     hostname: str,
     options: RenderOptions | None = None,
     template_dir: Path | None = None,
+    policy: PolicyIndex | None = None,
 ) -> RenderedConfig:
     """Render one device's configuration (and its side files, such as FRR's nftables)."""
     template_dir = template_dir or default_template_dir()
-    ctx = device_context(sot, plan, hostname, options)
+    ctx = device_context(sot, plan, hostname, options, policy)
     variables: dict[str, object] = {"d": ctx}
     text, used = _render(template_dir, f"{ctx.platform}/{DEVICE_TEMPLATE}", variables)
     extra = []
@@ -245,6 +247,7 @@ def render_all(
 ) -> list[RenderedConfig]:
     """Render every selected device, then every selected VM, in plan order."""
     devices, vms = select(sot, plan, hosts, sites)
-    out = [render_device(sot, plan, h, options, template_dir) for h in devices]
+    policy = policy_index(sot, plan)
+    out = [render_device(sot, plan, h, options, template_dir, policy) for h in devices]
     out += [render_vm(sot, plan, v, template_dir) for v in vms]
     return out

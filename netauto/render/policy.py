@@ -6,8 +6,8 @@ order, the router gets one entry per destination and port:
 
 * a service (``to: [lgsp]``) means the addresses of the VMs hosting it, with the
   service's ports (any IP protocol when the service lists no port);
-* a group (``to: communes``) means the LAN prefixes of the group's *other* sites (a
-  site's own LANs keep talking to each other).
+* a group (``to: communes``) means the LAN prefixes of the group's *other* sites: a
+  site's own LANs keep talking to each other (a permit for them comes first).
 
 ``deny: true`` rules drop, the others permit; the first matching entry wins and anything
 no entry matches is permitted. Destinations are collapsed (adjacent prefixes merged) so
@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 from netauto.plan.models import Plan
 from netauto.render.models import FilterEntry, FilterSet, IPNetwork, Proto
 from netauto.sot.checks import group_members
-from netauto.sot.models import Family, PolicyRule, SoT
+from netauto.sot.models import FAMILIES, Family, SoT
 
 FILTER_NAMES: dict[Family, str] = {"ipv4": "NA-LAN-IN-V4", "ipv6": "NA-LAN-IN-V6"}
 
@@ -57,68 +59,97 @@ def _service_targets(
     return hosts, ports
 
 
-def _group_targets(plan: Plan, sot: SoT, group: str, own_site: str) -> list[IPNetwork]:
-    members = set(group_members(sot, group)) - {own_site}
-    nets: list[IPNetwork] = []
-    for site in plan.sites:
-        if site.slug in members:
-            for lan in site.lans:
-                nets += [lan.ipv4, lan.ipv6]
-    return nets
+@dataclass(frozen=True)
+class PolicyIndex:
+    """What every device's filters share, computed once per SoT and plan.
+
+    ``targets[(rule, target, family)]`` holds the entries of one rule target with *every*
+    member of a group target, own site included; :func:`device_filters` puts a permit for
+    the device's own LANs in front of a group target that holds its site (same effect as
+    leaving them out, and the long collapsed list is computed once, not once per site).
+    """
+
+    members: dict[str, frozenset[str]]
+    site_lans: dict[str, list[IPNetwork]]
+    targets: dict[tuple[int, str, Family], list[FilterEntry]]
 
 
-def _rule_entries(
-    sot: SoT, plan: Plan, index: int, rule: PolicyRule, site: str, family: Family
-) -> list[FilterEntry]:
-    action = "deny" if rule.deny else "permit"
-    out: list[FilterEntry] = []
-    for target in rule.to:
-        if target in sot.services:
-            hosts, ports = _service_targets(sot, plan, target)
-            for dest in collapse(hosts, family):
-                for proto, port in ports:
-                    out.append(
-                        FilterEntry(
-                            action=action,
-                            family=family,
-                            destination=dest,
-                            proto=proto,
-                            port=port,
-                            rule=index,
-                            remark=f"{rule.source} -> {target}",
+def policy_index(sot: SoT, plan: Plan) -> PolicyIndex:
+    """Precompute group members, LAN prefixes per site and every rule target's entries."""
+    groups = {rule.source for rule in sot.policy}
+    groups |= {t for rule in sot.policy for t in rule.to if t not in sot.services}
+    members = {g: frozenset(group_members(sot, g)) for g in sorted(groups)}
+    site_lans: dict[str, list[IPNetwork]] = {
+        site.slug: [n for lan in site.lans for n in (lan.ipv4, lan.ipv6)] for site in plan.sites
+    }
+    targets: dict[tuple[int, str, Family], list[FilterEntry]] = {}
+    for index, rule in enumerate(sot.policy):
+        action: Literal["permit", "deny"] = "deny" if rule.deny else "permit"
+        for target in rule.to:
+            remark = f"{rule.source} -> {target}"
+            for family in rule.families:
+                entries: list[FilterEntry] = []
+                if target in sot.services:
+                    hosts, ports = _service_targets(sot, plan, target)
+                    for dest in collapse(hosts, family):
+                        for proto, port in ports:
+                            entries.append(
+                                FilterEntry(
+                                    action=action,
+                                    family=family,
+                                    destination=dest,
+                                    proto=proto,
+                                    port=port,
+                                    rule=index,
+                                    remark=remark,
+                                )
+                            )
+                else:
+                    nets = [n for slug in members[target] for n in site_lans.get(slug, [])]
+                    for dest in collapse(nets, family):
+                        entries.append(
+                            FilterEntry(
+                                action=action,
+                                family=family,
+                                destination=dest,
+                                rule=index,
+                                remark=remark,
+                            )
                         )
-                    )
-        else:
-            for dest in collapse(_group_targets(plan, sot, target, site), family):
-                out.append(
-                    FilterEntry(
-                        action=action,
-                        family=family,
-                        destination=dest,
-                        rule=index,
-                        remark=f"{rule.source} -> {target}",
-                    )
-                )
-    return out
+                targets[(index, target, family)] = entries
+    return PolicyIndex(members=members, site_lans=site_lans, targets=targets)
 
 
-def device_filters(sot: SoT, plan: Plan, hostname: str) -> list[FilterSet]:
+def device_filters(
+    sot: SoT, plan: Plan, hostname: str, index: PolicyIndex | None = None
+) -> list[FilterSet]:
     """The LAN-inbound filters of one device (empty when no rule concerns its site)."""
+    index = index or policy_index(sot, plan)
     device = plan.device(hostname)
     lans = [i.name for i in device.interfaces if i.kind == "lan"]
     if not lans:
         return []
-    rules = [
-        (index, rule)
-        for index, rule in enumerate(sot.policy)
-        if device.site in group_members(sot, rule.source)
-    ]
+    site = device.site
+    own = index.site_lans.get(site, [])
     filters: list[FilterSet] = []
-    for family in ("ipv4", "ipv6"):
+    for family in FAMILIES:
         entries: list[FilterEntry] = []
-        for index, rule in rules:
-            if family in rule.families:
-                entries += _rule_entries(sot, plan, index, rule, device.site, family)
+        for number, rule in enumerate(sot.policy):
+            if family not in rule.families or site not in index.members[rule.source]:
+                continue
+            for target in rule.to:
+                if target not in sot.services and site in index.members[target]:
+                    entries += [
+                        FilterEntry(
+                            action="permit",
+                            family=family,
+                            destination=dest,
+                            rule=number,
+                            remark=f"{rule.source} -> {target}: own site",
+                        )
+                        for dest in collapse(own, family)
+                    ]
+                entries += index.targets[(number, target, family)]
         if entries:
             filters.append(
                 FilterSet(

@@ -109,14 +109,23 @@ def test_policy_filters_commune_lans(tiny_sot: SoT) -> None:
     own = plan.site("phuong-an-xuyen").lans[0]
     assert f"ip daddr {lgsp.ipv4.ip}/32 tcp dport 443 accept" in nft
     assert f"ip6 daddr {lgsp.ipv6.ip}/128 tcp dport 443 accept" in nft
+    lines = nft.splitlines()
     dropped = [
-        ipaddress.ip_network(line.split()[2]) for line in nft.splitlines() if " drop " in line
+        (n, ipaddress.ip_network(x.split()[2])) for n, x in enumerate(lines) if " drop " in x
     ]
-    # Other communes' LANs are dropped (collapsed prefixes may cover several), own LANs not.
+    permitted = [
+        (n, ipaddress.ip_network(x.split()[2])) for n, x in enumerate(lines) if "own site" in x
+    ]
+    # Other communes' LANs are dropped (collapsed prefixes may cover several); the site's
+    # own LANs are permitted first, so they keep talking to each other.
     for net in (other.ipv4, other.ipv6):
-        assert any(net.version == d.version and net.subnet_of(d) for d in dropped)  # type: ignore[arg-type]
+        assert any(net.version == d.version and net.subnet_of(d) for _, d in dropped)  # type: ignore[arg-type]
     for net in (own.ipv4, own.ipv6):
-        assert not any(d.version == net.version and d.overlaps(net) for d in dropped)
+        first_drop = min(n for n, d in dropped if d.version == net.version and d.overlaps(net))
+        assert any(
+            n < first_drop and p.version == net.version and net.subnet_of(p)  # type: ignore[arg-type]
+            for n, p in permitted
+        )
     hub = render_device(tiny_sot, plan, "hub-01-r1")
     assert "chain forward" not in hub.extra[0].text  # no LANs, no policy; SSH limit only
 

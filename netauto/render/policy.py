@@ -16,6 +16,8 @@ a filter stays as short as the plan allows.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,6 +61,52 @@ def _service_targets(
     return hosts, ports
 
 
+def aggregate(
+    members: Iterable[IPNetwork], others: Iterable[IPNetwork], bounds: Iterable[IPNetwork]
+) -> list[IPNetwork]:
+    """Summarise ``members`` as far as possible without covering any of ``others``.
+
+    Each member prefix grows to its supernet while the supernet overlaps no other
+    allocated prefix and stays inside one of ``bounds`` (the zone or supernet it lives
+    in); then the results are collapsed. Used for group destinations, so that "every
+    commune LAN" is a handful of entries instead of one per LAN.
+
+    Examples:
+        >>> from ipaddress import ip_network as n
+        >>> lans = [n("10.0.0.0/26"), n("10.0.1.0/26")]
+        >>> [str(x) for x in aggregate(lans, [n("10.0.2.0/24")], [n("10.0.0.0/16")])]
+        ['10.0.0.0/23']
+        >>> [str(x) for x in aggregate(lans, [n("10.0.0.64/26")], [n("10.0.0.0/16")])]
+        ['10.0.0.0/26', '10.0.1.0/24']
+    """
+    ranges = sorted((int(o.network_address), int(o.broadcast_address)) for o in others)
+    starts = [r[0] for r in ranges]
+    # running maximum of range ends, for "does anything overlap [lo, hi]" in O(log n)
+    max_end: list[int] = []
+    for _, end in ranges:
+        max_end.append(max(end, max_end[-1]) if max_end else end)
+    bound_list = list(bounds)
+
+    def clear(net: IPNetwork) -> bool:
+        lo, hi = int(net.network_address), int(net.broadcast_address)
+        if not any(net.version == b.version and net.subnet_of(b) for b in bound_list):  # type: ignore[arg-type]
+            return False
+        pos = bisect.bisect_right(starts, hi)  # ranges starting at or before hi
+        return pos == 0 or max_end[pos - 1] < lo
+
+    out: list[IPNetwork] = []
+    for net in members:
+        current = net
+        while current.prefixlen > 0:
+            parent = current.supernet()
+            if not clear(parent):
+                break
+            current = parent
+        out.append(current)
+    family: Family = "ipv4" if all(n.version == 4 for n in out) else "ipv6"
+    return collapse(out, family)
+
+
 @dataclass(frozen=True)
 class PolicyIndex:
     """What every device's filters share, computed once per SoT and plan.
@@ -82,6 +130,23 @@ def policy_index(sot: SoT, plan: Plan) -> PolicyIndex:
     site_lans: dict[str, list[IPNetwork]] = {
         site.slug: [n for lan in site.lans for n in (lan.ipv4, lan.ipv6)] for site in plan.sites
     }
+    # What aggregated group destinations must never cover: every other site (its /56 and
+    # its IPv4 LANs), loopbacks, links, VMs and the management plane.
+    fixed: dict[str, list[IPNetwork]] = {
+        site.slug: [site.prefix6, *(lan.ipv4 for lan in site.lans)] for site in plan.sites
+    }
+    shared: list[IPNetwork] = []
+    for dev in plan.devices:
+        shared += [dev.loopback4.network, dev.loopback6.network]
+    for link in plan.links:
+        shared += [link.network4, link.reserved6]
+    for vm in plan.vms:
+        shared += [vm.ipv4.network, vm.ipv6.network]
+    shared += list(sot.management.networks)
+    shared += [ipaddress.ip_network(a) for a in sot.management.dns]
+    for server in [*sot.management.ntp, *sot.management.syslog]:
+        with contextlib.suppress(ValueError):
+            shared.append(ipaddress.ip_network(server))
     targets: dict[tuple[int, str, Family], list[FilterEntry]] = {}
     for index, rule in enumerate(sot.policy):
         action: Literal["permit", "deny"] = "deny" if rule.deny else "permit"
@@ -106,7 +171,20 @@ def policy_index(sot: SoT, plan: Plan) -> PolicyIndex:
                             )
                 else:
                     nets = [n for slug in members[target] for n in site_lans.get(slug, [])]
-                    for dest in collapse(nets, family):
+                    others = [
+                        n for slug, ns in fixed.items() if slug not in members[target] for n in ns
+                    ] + shared
+                    zone = sot.addressing.ipv6.effective_zone_prefix
+                    bounds: list[IPNetwork] = list(sot.addressing.ipv4.supernets)
+                    bounds += sorted(
+                        {
+                            s.prefix6.supernet(new_prefix=zone)
+                            for s in plan.sites
+                            if s.slug in members[target]
+                        }
+                    )
+                    mine = collapse(nets, family)
+                    for dest in aggregate(mine, others, bounds):
                         entries.append(
                             FilterEntry(
                                 action=action,

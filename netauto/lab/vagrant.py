@@ -49,10 +49,10 @@ def vagrantfile(topo: LabTopology, source: str) -> str:
         a, b = ns_to_host[veth.ns_a], ns_to_host[veth.ns_b]
         port_a, port_b = TUNNEL_BASE_PORT + 2 * index, TUNNEL_BASE_PORT + 2 * index + 1
         net = f"{topo.prefix}{veth.purpose}"
-        for host, ifname, local, remote in ((a, veth.if_a, port_a, port_b),
-                                            (b, veth.if_b, port_b, port_a)):  # fmt: skip
-            links[host].append(
-                f"{{ ifname: {_ruby(ifname)}, mac: {_ruby(mac_address(host, ifname))}, "
+        for box, ifname, local, remote in ((a, veth.if_a, port_a, port_b),
+                                           (b, veth.if_b, port_b, port_a)):  # fmt: skip
+            links[box].append(
+                f"{{ ifname: {_ruby(ifname)}, mac: {_ruby(mac_address(box, ifname))}, "
                 f"net: {_ruby(net)}, port: {local}, peer_port: {remote} }}"
             )
     lans = {h.name: [b.name for b in topo.bridges if b.namespace == h.namespace] for h in routers}

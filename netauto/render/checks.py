@@ -2,7 +2,7 @@
 
 * **addresses**: every address statement in a rendered config belongs to the interface the
   plan gives it, every planned address is there, and no other address is configured;
-* **parity** (dual-stack): every interface, routing source and filter that has IPv4 has
+* **parity** (dual-stack): every interface, routing source and kind of filter entry with IPv4 has
   its IPv6 counterpart; IPv4-only leftovers are reported. Interfaces and routing gaps are
   errors; filter gaps are warnings (the SoT may restrict a policy rule to one family on
   purpose, e.g. a management network that is still IPv4-only);
@@ -124,11 +124,13 @@ def check_parity(hostname: str, facts: ConfigFacts) -> list[Finding]:
                 message=f"{facts.bgp4} IPv4 BGP neighbours but {facts.bgp6} IPv6 ones",
             )
         )
+    # Compared by kind of entry, not by count: aggregation legitimately gives IPv4 and
+    # IPv6 different numbers of prefixes for the same rule.
     v4 = Counter((f.group, f.action, f.proto, f.port) for f in facts.filters if f.family == "ipv4")
-    v6 = Counter((f.group, f.action, f.proto, f.port) for f in facts.filters if f.family == "ipv6")
-    for (group, action, proto, port), count in sorted(
-        (v4 - v6).items(), key=lambda item: str(item[0])
-    ):
+    v6 = {(f.group, f.action, f.proto, f.port) for f in facts.filters if f.family == "ipv6"}
+    for (group, action, proto, port), count in sorted(v4.items(), key=lambda item: str(item[0])):
+        if (group, action, proto, port) in v6:
+            continue
         what = f"{proto} {port}" if proto else "any protocol"
         found.append(
             Finding(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from itertools import pairwise
 
 from netauto.plan.models import Plan
 from netauto.sot.models import SoT
 
 
-def _no_overlap(nets: list[ipaddress.IPv4Network] | list[ipaddress.IPv6Network], what: str) -> None:
+def _no_overlap(nets: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network], what: str) -> None:
     ordered = sorted(nets, key=lambda n: (int(n.network_address), n.prefixlen))
     for left, right in pairwise(ordered):
         assert int(left.broadcast_address) < int(right.network_address), (
@@ -69,8 +70,8 @@ def check_plan(sot: SoT, plan: Plan) -> None:
     for net in nets4:
         assert any(net.subnet_of(s) for s in supernets), f"{net} outside the supernets"
     for vm in plan.vms:
-        lan = plan.site(vm.site)
-        network = next(x for x in lan.lans if x.key == vm.network)
+        home = plan.site(vm.site)
+        network = next(x for x in home.lans if x.key == vm.network)
         assert vm.ipv4.network == network.ipv4 and vm.ipv6.network == network.ipv6
         assert vm.ipv4.ip not in (network.ipv4.network_address, vm.gateway4)
     assert len({vm.ipv4.ip for vm in plan.vms}) == len(plan.vms)

@@ -89,9 +89,11 @@ def _sshd_config(root: Path) -> str:
 
 
 def _start_script(router: Router) -> str:
-    """Shell run inside ``unshare -m``: private /run, router's /etc/frr, daemons, sshd."""
+    """Shell run inside ``unshare -m -u``: own hostname (vtysh prints the UTS hostname in
+    ``show running-config``), private /run, router's /etc/frr, daemons, sshd."""
     lines = [
         "set -e",
+        f"hostname {router.name}",
         "mount --make-rprivate /",
         "mount -t tmpfs -o mode=0755 tmpfs /run",
         "mkdir -p /run/sshd /run/frr",
@@ -130,15 +132,29 @@ def start(root: Path, configs: dict[str, str], links: list[tuple[str, str]]) -> 
             shutil.chown(d, FRR_UID, FRR_UID)
             for f in d.iterdir():
                 shutil.chown(f, FRR_UID, FRR_UID)
-        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-            str(router.root / "ssh_host_ed25519_key"))
+        run(
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-f",
+            str(router.root / "ssh_host_ed25519_key"),
+        )
         shutil.copy(key.with_suffix(".pub"), router.root / "authorized_keys")
         (router.root / "sshd_config").write_text(_sshd_config(router.root))
         run("ip", "netns", "add", router.netns)
         router.exec("ip", "link", "set", "lo", "up")
-        router.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
-                    "net.ipv6.conf.default.accept_dad=0", "net.ipv4.ip_forward=1",
-                    "net.ipv6.conf.all.forwarding=1")
+        router.exec(
+            "sysctl",
+            "-q",
+            "-w",
+            "net.ipv6.conf.all.accept_dad=0",
+            "net.ipv6.conf.default.accept_dad=0",
+            "net.ipv4.ip_forward=1",
+            "net.ipv6.conf.all.forwarding=1",
+        )
         ssh_config_lines += [
             f"Host {name}",
             f"  HostName {name}",
@@ -154,13 +170,38 @@ def start(root: Path, configs: dict[str, str], links: list[tuple[str, str]]) -> 
         counters[a] += 1
         counters[b] += 1
         ra, rb = routers[a], routers[b]
-        run("ip", "-n", ra.netns, "link", "add", f"eth{counters[a]}", "type", "veth",
-            "peer", "name", f"eth{counters[b]}", "netns", rb.netns)
+        run(
+            "ip",
+            "-n",
+            ra.netns,
+            "link",
+            "add",
+            f"eth{counters[a]}",
+            "type",
+            "veth",
+            "peer",
+            "name",
+            f"eth{counters[b]}",
+            "netns",
+            rb.netns,
+        )
         run("ip", "-n", ra.netns, "link", "set", f"eth{counters[a]}", "up")
         run("ip", "-n", rb.netns, "link", "set", f"eth{counters[b]}", "up")
     for router in routers.values():
-        run("ip", "netns", "exec", router.netns, "unshare", "-m", "--propagation", "private",
-            "sh", "-c", _start_script(router))
+        run(
+            "ip",
+            "netns",
+            "exec",
+            router.netns,
+            "unshare",
+            "-m",
+            "-u",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            _start_script(router),
+        )
     ssh_config = root / "ssh_config"
     ssh_config.write_text("\n".join(ssh_config_lines))
     return Lab(root, routers, key, ssh_config)

@@ -1,0 +1,563 @@
+"""Napalm driver for FRRouting on Linux (driver name ``frr``).
+
+The box is reached over SSH through Netmiko (device type ``linux``); commands run on SSH exec
+channels of that same connection, so each has its own exit status, stdout and stderr (no
+prompt scraping). State is read with ``vtysh -c '... json'`` and ``ip -j``.
+
+Configuration follows FRR's own tools:
+
+* the candidate is uploaded to ``<state_dir>/candidate.conf`` (default ``/etc/frr/netauto``)
+  and checked with ``vtysh --dryrun`` (FRR's parser) when loaded;
+* ``compare_config`` is ``frr-reload.py --test``; a replace commit is
+  ``frr-reload.py --reload`` (which also writes ``/etc/frr/frr.conf``); a merge commit is
+  ``vtysh -f`` followed by ``write memory``;
+* before every commit the running configuration is saved as ``<state_dir>/rollback.conf``; a
+  commit FRR refuses, or one that leaves a residual difference, is rolled back to it and raises
+  ``CommitError``;
+* ``commit_config(revert_in=N)`` starts a detached timer on the box
+  (``setsid sh -c 'sleep N; frr-reload.py --reload rollback.conf'``, its pid in
+  ``<state_dir>/pending.pid``); ``confirm_commit`` kills it; ``rollback`` kills it and restores.
+
+``optional_args``: ``ssh_config_file``, ``key_file``, ``port``, ``use_keys``, ``allow_agent``,
+``passphrase``, ``conn_timeout`` (passed to Netmiko); ``sudo`` (default: when the user is not
+root), ``state_dir``, ``frr_reload`` (path of frr-reload.py), ``commit_verify`` (default true).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import time
+from pathlib import Path
+from typing import Any
+
+from napalm.base import NetworkDriver, models
+from napalm.base import constants as c
+from napalm.base.exceptions import (
+    CommandErrorException,
+    CommitConfirmException,
+    CommitError,
+    ConnectionException,
+    MergeConfigException,
+    ReplaceConfigException,
+)
+
+from netauto.drivers import frr_output as parse
+
+NETMIKO_ARGS = (
+    "ssh_config_file",
+    "key_file",
+    "port",
+    "use_keys",
+    "allow_agent",
+    "passphrase",
+    "conn_timeout",
+    "auth_timeout",
+    "banner_timeout",
+    "disabled_algorithms",
+    "pkey",
+)
+DEFAULT_STATE_DIR = "/etc/frr/netauto"
+DEFAULT_FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
+REVERT_MARK = "netauto-revert"
+_RUNNING_HEADER = re.compile(
+    r"\A(?:Building configuration\.\.\.\s*\n)?\s*(?:Current configuration:\s*\n)?"
+)
+_SECRETS = re.compile(
+    r"^(\s*(?:.*\s)?(?:password|authentication-key|key-string|md5))(\s+\d+)?\s+\S+\s*$",
+    re.MULTILINE,
+)
+
+
+def running_config_text(show_running: str) -> str:
+    """``show running-config`` without vtysh's banner, so the text is a loadable config.
+
+    Examples:
+        >>> running_config_text("Building configuration...\\n\\nCurrent configuration:\\n!\\n"
+        ...     "hostname r1\\n")
+        '!\\nhostname r1\\n'
+    """
+    return _RUNNING_HEADER.sub("", show_running, count=1)
+
+
+def sanitize(config: str) -> str:
+    """Mask secrets (passwords, keys) in an FRR configuration.
+
+    Examples:
+        >>> sanitize(" neighbor 10.0.0.1 password s3cret\\n ip ospf message-digest-key 1 md5 k\\n")
+        ' neighbor 10.0.0.1 password <removed>\\n ip ospf message-digest-key 1 md5 <removed>\\n'
+    """
+    return _SECRETS.sub(lambda m: f"{m.group(1)} <removed>", config)
+
+
+def ping_command(
+    destination: str,
+    source: str = "",
+    ttl: int = c.PING_TTL,
+    timeout: int = c.PING_TIMEOUT,
+    size: int = c.PING_SIZE,
+    count: int = c.PING_COUNT,
+    vrf: str = "",
+    source_interface: str = "",
+) -> str:
+    """The iputils ``ping`` command for Napalm's ``ping`` arguments.
+
+    Examples:
+        >>> ping_command("fd00:12::2", count=3)
+        'ping -6 -c 3 -W 2 -t 255 -s 100 fd00:12::2'
+        >>> ping_command("10.0.12.2", source="10.0.12.1", vrf="mgmt")
+        'ip vrf exec mgmt ping -4 -c 5 -W 2 -t 255 -s 100 -I 10.0.12.1 10.0.12.2'
+    """
+    version = parse.ip_version(destination)
+    argv = ["ping"] + ([f"-{version}"] if version else [])
+    argv += ["-c", str(count), "-W", str(timeout), "-t", str(ttl), "-s", str(size)]
+    if source or source_interface:
+        argv += ["-I", source or source_interface]
+    argv.append(destination)
+    if vrf:
+        argv = ["ip", "vrf", "exec", vrf, *argv]
+    return shlex.join(argv)
+
+
+def traceroute_command(
+    destination: str,
+    source: str = "",
+    ttl: int = c.TRACEROUTE_TTL,
+    timeout: int = c.TRACEROUTE_TIMEOUT,
+    vrf: str = "",
+) -> str:
+    """The ``traceroute`` command (numeric, three probes per hop) for Napalm's arguments.
+
+    Examples:
+        >>> traceroute_command("fd00:ff::2", ttl=5)
+        'traceroute -6 -n -q 3 -w 2 -m 5 fd00:ff::2'
+    """
+    version = parse.ip_version(destination)
+    argv = ["traceroute"] + ([f"-{version}"] if version else [])
+    argv += ["-n", "-q", "3", "-w", str(timeout), "-m", str(max(1, min(ttl, 255)))]
+    if source:
+        argv += ["-s", source]
+    argv.append(destination)
+    if vrf:
+        argv = ["ip", "vrf", "exec", vrf, *argv]
+    return shlex.join(argv)
+
+
+class FRRDriver(NetworkDriver):  # type: ignore[misc]
+    """Napalm driver for FRRouting (``napalm.get_network_driver("frr")``)."""
+
+    platform = "frr"
+
+    def __init__(
+        self,
+        hostname: str,
+        username: str,
+        password: str,
+        timeout: int = 60,
+        optional_args: dict[str, Any] | None = None,
+    ) -> None:
+        self.hostname = hostname
+        self.username = username
+        self.password = password
+        self.timeout = timeout
+        self.force_no_enable = True
+        self.use_canonical_interface = False
+        args = dict(optional_args or {})
+        self._netmiko_args = {k: args[k] for k in NETMIKO_ARGS if k in args}
+        sudo = args.get("sudo")
+        self._sudo = bool(sudo) if sudo is not None else username not in ("", "root")
+        self._state_dir = str(args.get("state_dir", DEFAULT_STATE_DIR))
+        self._frr_reload = str(args.get("frr_reload", DEFAULT_FRR_RELOAD))
+        self._commit_verify = bool(args.get("commit_verify", True))
+        self._candidate: str | None = None
+        self._merge = False
+        self.device: Any = None
+
+    # -- connection -------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Connect over SSH and check that FRR answers."""
+        try:
+            self.device = self._netmiko_open("linux", netmiko_optional_args=self._netmiko_args)
+        except ConnectionException:
+            raise
+        except Exception as exc:
+            raise ConnectionException(f"Cannot connect to {self.hostname}: {exc}") from exc
+        rc, out, err = self._run("vtysh -c 'show version'")
+        if rc != 0 or "FRRouting" not in out:
+            self.close()
+            raise ConnectionException(
+                f"{self.hostname}: vtysh does not answer ({(err or out).strip()})"
+            )
+
+    def close(self) -> None:
+        """Close the SSH connection."""
+        if self.device is not None:
+            self._netmiko_close()
+
+    def is_alive(self) -> models.AliveDict:
+        """Whether the SSH transport is up."""
+        transport = self._transport(quiet=True)
+        return {"is_alive": bool(transport is not None and transport.is_active())}
+
+    def _transport(self, quiet: bool = False) -> Any:
+        conn = getattr(self.device, "remote_conn_pre", None) if self.device else None
+        transport = conn.get_transport() if conn is not None else None
+        if transport is None and not quiet:
+            raise ConnectionException(f"{self.hostname}: not connected (call open() first)")
+        return transport
+
+    def _run(
+        self, command: str, stdin: bytes | None = None, timeout: float | None = None
+    ) -> tuple[int, str, str]:
+        """Run ``command`` (POSIX sh) on the box; return (exit status, stdout, stderr)."""
+        if self._sudo:
+            command = "sudo -n sh -c " + shlex.quote(command)
+        limit = float(timeout if timeout is not None else self.timeout)
+        try:
+            channel = self._transport().open_session(timeout=limit)
+            channel.settimeout(limit)
+            channel.exec_command(command)
+            if stdin is not None:
+                channel.sendall(stdin)
+            channel.shutdown_write()
+            out, err = bytearray(), bytearray()
+            deadline = time.monotonic() + limit
+            while True:
+                if channel.recv_ready():
+                    out += channel.recv(65536)
+                elif channel.recv_stderr_ready():
+                    err += channel.recv_stderr(65536)
+                elif channel.exit_status_ready():
+                    break
+                elif time.monotonic() > deadline:
+                    channel.close()
+                    raise CommandErrorException(
+                        f"{self.hostname}: {command!r} did not finish in {limit:.0f} s"
+                    )
+                else:
+                    time.sleep(0.005)
+            while channel.recv_ready():
+                out += channel.recv(65536)
+            while channel.recv_stderr_ready():
+                err += channel.recv_stderr(65536)
+            rc = channel.recv_exit_status()
+            channel.close()
+        except (CommandErrorException, ConnectionException):
+            raise
+        except Exception as exc:
+            raise ConnectionException(f"{self.hostname}: {command!r} failed: {exc}") from exc
+        return rc, out.decode(errors="replace"), err.decode(errors="replace")
+
+    def _vtysh(self, *commands: str) -> str:
+        argv = ["vtysh"]
+        for command in commands:
+            argv += ["-c", command]
+        rc, out, err = self._run(shlex.join(argv))
+        if rc != 0:
+            raise CommandErrorException(f"{self.hostname}: {' / '.join(commands)}: {err or out}")
+        return out
+
+    def _vtysh_json(self, command: str) -> Any:
+        text = self._vtysh(command).strip()
+        if not text:
+            return {}
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CommandErrorException(
+                f"{self.hostname}: {command!r} did not return JSON: {text[:200]}"
+            ) from exc
+
+    def cli(self, commands: list[str], encoding: str = "text") -> dict[str, str]:
+        """Run vtysh commands; return each command's output."""
+        if encoding != "text":
+            raise NotImplementedError(f"{encoding} is not a supported encoding")
+        return {command: self._vtysh(command) for command in commands}
+
+    # -- getters ----------------------------------------------------------------------------
+
+    def get_facts(self) -> models.FactsDict:
+        """Napalm facts: FRR version, uptime of the box, hostname from the running config."""
+        version = self._vtysh("show version")
+        running = self._vtysh("show running-config")
+        _, uptime, _ = self._run("cat /proc/uptime")
+        _, serial, _ = self._run("cat /etc/machine-id 2>/dev/null")
+        hostname = parse.config_hostname(running) or self.hostname
+        domain = parse.config_domainname(running)
+        return {
+            "uptime": parse.uptime_seconds(uptime),
+            "vendor": "FRRouting",
+            "os_version": parse.os_version(version),
+            "serial_number": serial.strip(),
+            "model": "FRRouting",
+            "hostname": hostname,
+            "fqdn": f"{hostname}.{domain}" if domain else hostname,
+            "interface_list": parse.interface_list(self._vtysh_json("show interface json")),
+        }
+
+    def get_interfaces(self) -> dict[str, models.InterfaceDict]:
+        """Interfaces as zebra sees them (``show interface json``)."""
+        return parse.interfaces(self._vtysh_json("show interface json"))
+
+    def get_interfaces_ip(self) -> dict[str, models.InterfacesIPDict]:
+        """Addresses from ``ip -j addr show``."""
+        rc, out, err = self._run("ip -j addr show")
+        if rc != 0:
+            raise CommandErrorException(f"{self.hostname}: ip -j addr show: {err}")
+        return parse.interfaces_ip(json.loads(out or "[]"))
+
+    def get_bgp_neighbors(self) -> dict[str, models.BGPStateNeighborsPerVRFDict]:
+        """BGP sessions per VRF (``global`` for the default VRF); ``{}`` without BGP."""
+        summary = self._vtysh_json("show bgp vrf all summary json")
+        if not summary:
+            return {}
+        neighbors = self._vtysh_json("show bgp vrf all neighbors json")
+        return parse.bgp_neighbors(summary, neighbors)
+
+    def get_route_to(
+        self, destination: str = "", protocol: str = "", longer: bool = False
+    ) -> dict[str, list[models.RouteDict]]:
+        """Routes to ``destination`` (longest match, or all more specifics with ``longer``)."""
+        versions = [parse.ip_version(destination)] if destination else [4, 6]
+        if destination and versions[0] == 0:
+            raise CommandErrorException(f"{destination!r} is not an IP address or prefix")
+        result: dict[str, list[models.RouteDict]] = {}
+        for version in versions:
+            family = "ip" if version == 4 else "ipv6"
+            command = f"show {family} route"
+            if destination:
+                command += f" {destination}" + (" longer-prefixes" if longer else "")
+            table = self._vtysh_json(command + " json")
+            bgp = self._bgp_attributes(table, version) if protocol in ("", "bgp") else {}
+            result.update(parse.routes(table, protocol, bgp))
+        return result
+
+    def _bgp_attributes(self, table: dict[str, Any], version: int) -> dict[str, Any]:
+        prefixes = [p for p, rs in table.items() if any(r.get("protocol") == "bgp" for r in rs)]
+        if not prefixes:
+            return {}
+        afi = "ipv4" if version == 4 else "ipv6"
+        summary = self._vtysh_json(f"show bgp {afi} unicast summary json")
+        local_as = int(summary.get(f"{afi}Unicast", summary).get("as", 0))
+        return {
+            prefix: parse.bgp_attributes(
+                self._vtysh_json(f"show bgp {afi} unicast {prefix} json"), local_as
+            )
+            for prefix in prefixes
+        }
+
+    def get_config(
+        self,
+        retrieve: str = "all",
+        full: bool = False,
+        sanitized: bool = False,
+        format: str = "text",
+    ) -> models.ConfigDict:
+        """Running (``show running-config``), startup (``/etc/frr/frr.conf``), candidate."""
+        if format != "text":
+            raise NotImplementedError(f"format {format!r}: FRR configurations are text")
+        config: models.ConfigDict = {"running": "", "startup": "", "candidate": ""}
+        if retrieve in ("all", "running"):
+            config["running"] = running_config_text(self._vtysh("show running-config"))
+        if retrieve in ("all", "startup"):
+            _, config["startup"], _ = self._run("cat /etc/frr/frr.conf")
+        if retrieve in ("all", "candidate"):
+            config["candidate"] = self._candidate or ""
+        if sanitized:
+            config = {key: sanitize(text) for key, text in config.items()}
+        return config
+
+    def ping(
+        self,
+        destination: str,
+        source: str = c.PING_SOURCE,
+        ttl: int = c.PING_TTL,
+        timeout: int = c.PING_TIMEOUT,
+        size: int = c.PING_SIZE,
+        count: int = c.PING_COUNT,
+        vrf: str = c.PING_VRF,
+        source_interface: str = c.PING_SOURCE_INTERFACE,
+    ) -> models.PingResultDict:
+        """Ping from the box (IPv4 or IPv6, chosen from the destination)."""
+        command = ping_command(
+            destination, source, ttl, timeout, size, count, vrf, source_interface
+        )
+        _, out, err = self._run(command, timeout=count * (timeout + 1) + self.timeout)
+        return parse.ping_result(out + err)
+
+    def traceroute(
+        self,
+        destination: str,
+        source: str = c.TRACEROUTE_SOURCE,
+        ttl: int = c.TRACEROUTE_TTL,
+        timeout: int = c.TRACEROUTE_TIMEOUT,
+        vrf: str = c.TRACEROUTE_VRF,
+    ) -> models.TracerouteResultDict:
+        """Traceroute from the box (IPv4 or IPv6, chosen from the destination)."""
+        command = traceroute_command(destination, source, ttl, timeout, vrf)
+        limit = min(ttl, 255) * 3 * (timeout + 1) + self.timeout
+        _, out, err = self._run(command, timeout=limit)
+        return parse.traceroute_result(out + err)
+
+    # -- configuration ----------------------------------------------------------------------
+
+    def _path(self, name: str) -> str:
+        return shlex.quote(f"{self._state_dir}/{name}")
+
+    def _upload(self, name: str, text: str) -> None:
+        directory = shlex.quote(self._state_dir)
+        rc, _, err = self._run(
+            f"umask 077 && mkdir -p {directory} && cat > {self._path(name)}", stdin=text.encode()
+        )
+        if rc != 0:
+            raise CommandErrorException(f"{self.hostname}: cannot write {name}: {err}")
+
+    def _load(self, filename: str | None, config: str | None, merge: bool) -> None:
+        error = MergeConfigException if merge else ReplaceConfigException
+        if filename is not None:
+            try:
+                config = Path(filename).read_text()
+            except OSError as exc:
+                raise error(f"cannot read {filename}: {exc}") from exc
+        if config is None:
+            raise error("give a filename or a config string")
+        self._upload("candidate.conf", config)
+        rc, out, err = self._run(f"vtysh --dryrun -f {self._path('candidate.conf')}")
+        if rc != 0:
+            raise error(f"{self.hostname}: FRR rejects the candidate:\n{(err + out).strip()}")
+        self._candidate = config
+        self._merge = merge
+
+    def load_replace_candidate(
+        self, filename: str | None = None, config: str | None = None
+    ) -> None:
+        """Upload a full configuration; FRR's parser checks it now, commit replaces with it."""
+        self._load(filename, config, merge=False)
+
+    def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        """Upload configuration lines to add to the running configuration at commit."""
+        self._load(filename, config, merge=True)
+
+    def _reload(self, mode: str, name: str) -> tuple[int, str]:
+        rc, out, err = self._run(
+            f"{shlex.quote(self._frr_reload)} --{mode} {self._path(name)}", timeout=300
+        )
+        return rc, out + err
+
+    def _merged_file(self) -> str:
+        """Write running + candidate as ``merged.conf`` (what a merge would produce)."""
+        running = running_config_text(self._vtysh("show running-config"))
+        self._upload("merged.conf", running + "\n" + (self._candidate or "") + "\n")
+        return "merged.conf"
+
+    def compare_config(self) -> str:
+        """frr-reload.py's change set between the running config and the candidate."""
+        if self._candidate is None:
+            return ""
+        target = self._merged_file() if self._merge else "candidate.conf"
+        rc, out, err = self._run(
+            f"{shlex.quote(self._frr_reload)} --test {self._path(target)}", timeout=300
+        )
+        if rc != 0:
+            raise CommandErrorException(f"{self.hostname}: frr-reload --test failed:\n{err}")
+        return parse.reload_added(out) if self._merge else parse.reload_diff(out)
+
+    def _pending_pid(self) -> int | None:
+        rc, out, _ = self._run(
+            f"p=$(cat {self._path('pending.pid')} 2>/dev/null) && "
+            f'grep -q {REVERT_MARK} /proc/"$p"/cmdline 2>/dev/null && echo "$p"'
+        )
+        return int(out.strip()) if rc == 0 and out.strip().isdigit() else None
+
+    def has_pending_commit(self) -> bool:
+        """Whether a commit made with ``revert_in`` waits for ``confirm_commit``."""
+        return self._pending_pid() is not None
+
+    def _cancel_revert(self) -> bool:
+        pid = self._pending_pid()
+        if pid is not None:
+            self._run(f"kill -TERM -- -{pid} 2>/dev/null; kill -TERM {pid} 2>/dev/null; true")
+        self._run(f"rm -f {self._path('pending.pid')}")
+        return pid is not None
+
+    def _restore(self) -> str:
+        rc, out = self._reload("reload", "rollback.conf")
+        return "restored the previous configuration" if rc == 0 else f"restore failed: {out}"
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        """Apply the candidate; with ``revert_in`` the box reverts by itself unless confirmed.
+
+        Raises:
+            CommitError: no candidate, a commit is pending, or FRR refused the candidate (the
+                box is then back on its previous configuration).
+        """
+        if self._candidate is None:
+            raise CommitError(f"{self.hostname}: no candidate loaded")
+        if self.has_pending_commit():
+            raise CommitError(f"{self.hostname}: a commit waits for confirmation or rollback")
+        self._upload("rollback.conf", running_config_text(self._vtysh("show running-config")))
+        if self._merge:
+            rc, out, err = self._run(
+                f"vtysh -f {self._path('candidate.conf')} && vtysh -c 'write memory'",
+                timeout=300,
+            )
+            output, target = out + err, self._merged_file()
+        else:
+            rc, output = self._reload("reload", "candidate.conf")
+            target = "candidate.conf"
+        if rc != 0:
+            outcome = self._restore()
+            raise CommitError(f"{self.hostname}: FRR refused the commit ({outcome}):\n{output}")
+        if self._commit_verify:
+            rc, out, err = self._run(
+                f"{shlex.quote(self._frr_reload)} --test {self._path(target)}", timeout=300
+            )
+            residual = parse.reload_added(out) if self._merge else parse.reload_diff(out)
+            if rc != 0 or residual:
+                outcome = self._restore()
+                raise CommitError(
+                    f"{self.hostname}: running config differs from the candidate after commit "
+                    f"({outcome}):\n{residual or err}"
+                )
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        note = shlex.quote(f"{stamp} commit {message}".strip())
+        self._run(f"echo {note} >> {self._path('history.log')}")
+        if revert_in is not None:
+            self._schedule_revert(int(revert_in))
+        self._candidate = None
+
+    def _schedule_revert(self, seconds: int) -> None:
+        script = (
+            f": {REVERT_MARK}; echo $$ > {self._path('pending.pid')}; sleep {seconds}; "
+            f"{shlex.quote(self._frr_reload)} --reload {self._path('rollback.conf')}; "
+            f"rm -f {self._path('pending.pid')}"
+        )
+        self._run(f"setsid sh -c {shlex.quote(script)} </dev/null >/dev/null 2>&1 &")
+        for _ in range(50):
+            if self.has_pending_commit():
+                return
+            time.sleep(0.1)
+        raise CommitError(f"{self.hostname}: could not start the automatic revert timer")
+
+    def confirm_commit(self) -> None:
+        """Keep the configuration committed with ``revert_in``."""
+        if not self._cancel_revert():
+            raise CommitConfirmException(f"{self.hostname}: no commit waits for confirmation")
+
+    def discard_config(self) -> None:
+        """Forget the loaded candidate."""
+        self._candidate = None
+        self._merge = False
+        self._run(f"rm -f {self._path('candidate.conf')} {self._path('merged.conf')}")
+
+    def rollback(self) -> None:
+        """Go back to the configuration saved before the last commit (cancels a pending one)."""
+        self._cancel_revert()
+        rc, _, _ = self._run(f"test -s {self._path('rollback.conf')}")
+        if rc != 0:
+            raise CommitError(f"{self.hostname}: nothing to roll back to (no commit made yet)")
+        rc, output = self._reload("reload", "rollback.conf")
+        if rc != 0:
+            raise CommitError(f"{self.hostname}: rollback failed:\n{output}")

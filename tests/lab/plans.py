@@ -76,7 +76,9 @@ def tiny_plan() -> Plan:
     ifaces: dict[str, list[InterfacePlan]] = {s[4]: [] for s in SITES}
     for n, (link_id, a, a_if, b, b_if) in enumerate(LINKS):
         ends = []
-        for offset, (dev, name, peer, peer_if) in enumerate(((a, a_if, b, b_if), (b, b_if, a, a_if))):
+        for offset, (dev, name, peer, peer_if) in enumerate(
+            ((a, a_if, b, b_if), (b, b_if, a, a_if))
+        ):
             v4 = ip.IPv4Interface(f"10.96.250.{2 * n + offset}/31")
             v6 = ip.IPv6Interface(f"2001:db8:9600:1{n:02x}::{offset}/127")
             ends.append(LinkEndPlan(device=dev, interface=name, ipv4=v4, ipv6=v6))

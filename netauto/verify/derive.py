@@ -1,0 +1,197 @@
+"""Derive the check matrix from the SoT's reachability policy and the plan (pure).
+
+* ``allow`` rule, target a service → from every source site's probe LAN, over every family
+  of the rule: ping each VM hosting the service, and open a TCP connection to each TCP port.
+* ``allow`` rule, target a group → ping the probe LAN gateway of every site of the group.
+* ``deny`` rule, target a group → the probe LAN of every source site must *not* reach the
+  probe LAN of any other site of the group (ping), each family.
+* ``deny`` rule, target a service → no TCP connection to the service's ports.
+* Routing: every point-to-point link must have its OSPFv2 and OSPFv3 adjacency up.
+* Drift: every planned interface address is present on the device, nothing else is.
+
+A site's *probe LAN* is its first LAN (the office LAN in generated SoTs); probes leave from
+the LAN gateway address on its router (and, in the lab, from the LAN's client host).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from netauto.plan.models import LanPlan, Plan, SitePlan
+from netauto.sot.checks import group_members
+from netauto.sot.models import Family, SoT
+from netauto.verify.models import CheckKind, Probe
+
+ROUTING_PROBES: tuple[tuple[Probe, Family], ...] = (("ospf", "ipv4"), ("ospf6", "ipv6"))
+
+
+class CheckSpec(BaseModel):
+    """One probe to run: where from, to what, how, and what must happen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    kind: CheckKind
+    probe: Probe
+    site: str
+    device: str
+    source: str = ""
+    lan: str = ""
+    target: str
+    target_address: str = ""
+    family: Family | None = None
+    port: int | None = None
+    expect: Literal["reach", "blocked", "up", "match"]
+
+
+def probe_lan(site: SitePlan) -> LanPlan | None:
+    """The LAN a site's probes leave from: its first LAN, if it has one."""
+    return site.lans[0] if site.lans else None
+
+
+def _address(lan: LanPlan, family: Family) -> str:
+    return str(lan.gateway4 if family == "ipv4" else lan.gateway6)
+
+
+def derive_checks(sot: SoT, plan: Plan, sites: Iterable[str] | None = None) -> list[CheckSpec]:
+    """Every check the policy and plan imply, optionally only for the given site slugs."""
+    wanted = set(sites) if sites is not None else None
+    site_plans = {s.slug: s for s in plan.sites}
+    vms_by_service: dict[str, list[tuple[str, str, str]]] = {}
+    for vm in plan.vms:
+        for service in vm.services:
+            vms_by_service.setdefault(service, []).append(
+                (vm.name, str(vm.ipv4.ip), str(vm.ipv6.ip))
+            )
+    checks: list[CheckSpec] = []
+    seen: set[str] = set()
+
+    def add(spec: CheckSpec) -> None:
+        if spec.id not in seen:
+            seen.add(spec.id)
+            checks.append(spec)
+
+    for rule in sot.policy:
+        for slug in group_members(sot, rule.source):
+            if wanted is not None and slug not in wanted:
+                continue
+            site = site_plans.get(slug)
+            lan = probe_lan(site) if site else None
+            if site is None or lan is None:
+                continue
+            for target in rule.to:
+                for family in rule.families:
+                    src = _address(lan, family)
+                    if target in sot.services:
+                        svc = sot.services[target]
+                        for vm_name, addr4, addr6 in vms_by_service.get(target, []):
+                            addr = addr4 if family == "ipv4" else addr6
+                            if not rule.deny:
+                                add(
+                                    CheckSpec(
+                                        id=f"reach:{slug}:{target}:{vm_name}:{family}:ping",
+                                        kind="reachability",
+                                        probe="ping",
+                                        site=slug,
+                                        device=lan.device,
+                                        source=src,
+                                        lan=lan.key,
+                                        target=target,
+                                        target_address=addr,
+                                        family=family,
+                                        expect="reach",
+                                    )
+                                )
+                            for port in svc.ports:
+                                if port.proto != "tcp":
+                                    continue
+                                kind: CheckKind = "isolation" if rule.deny else "reachability"
+                                add(
+                                    CheckSpec(
+                                        id=f"{kind}:{slug}:{target}:{vm_name}:{family}:tcp{port.port}",
+                                        kind=kind,
+                                        probe="tcp",
+                                        site=slug,
+                                        device=lan.device,
+                                        source=src,
+                                        lan=lan.key,
+                                        target=target,
+                                        target_address=addr,
+                                        family=family,
+                                        port=port.port,
+                                        expect="blocked" if rule.deny else "reach",
+                                    )
+                                )
+                        continue
+                    for other in group_members(sot, target):
+                        other_site = site_plans.get(other)
+                        other_lan = probe_lan(other_site) if other_site else None
+                        if other == slug or other_lan is None:
+                            continue
+                        kind = "isolation" if rule.deny else "reachability"
+                        add(
+                            CheckSpec(
+                                id=f"{kind}:{slug}:{other}:{family}:ping",
+                                kind=kind,
+                                probe="ping",
+                                site=slug,
+                                device=lan.device,
+                                source=src,
+                                lan=lan.key,
+                                target=other,
+                                target_address=_address(other_lan, family),
+                                family=family,
+                                expect="blocked" if rule.deny else "reach",
+                            )
+                        )
+
+    for link in plan.links:
+        for end, peer in ((link.a, link.b), (link.b, link.a)):
+            device = plan.device(end.device)
+            if wanted is not None and device.site not in wanted:
+                continue
+            for probe, family in ROUTING_PROBES:
+                add(
+                    CheckSpec(
+                        id=f"routing:{end.device}:{end.interface}:{probe}",
+                        kind="routing",
+                        probe=probe,
+                        site=device.site,
+                        device=end.device,
+                        source=end.interface,
+                        target=peer.device,
+                        target_address=str(peer.ipv4.ip if family == "ipv4" else peer.ipv6.ip),
+                        family=family,
+                        expect="up",
+                    )
+                )
+
+    for device in plan.devices:
+        if wanted is not None and device.site not in wanted:
+            continue
+        for iface in device.interfaces:
+            addresses: tuple[tuple[Family, object], ...] = (
+                ("ipv4", iface.ipv4),
+                ("ipv6", iface.ipv6),
+            )
+            for family, address in addresses:
+                if address is None:
+                    continue
+                add(
+                    CheckSpec(
+                        id=f"drift:{device.hostname}:{iface.name}:{family}",
+                        kind="drift",
+                        probe="address",
+                        site=device.site,
+                        device=device.hostname,
+                        source=iface.name,
+                        target=iface.name,
+                        target_address=str(address),
+                        family=family,
+                        expect="match",
+                    )
+                )
+    return checks

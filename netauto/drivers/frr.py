@@ -65,7 +65,8 @@ _RUNNING_HEADER = re.compile(
     r"\A(?:Building configuration\.\.\.\s*\n)?\s*(?:Current configuration:\s*\n)?"
 )
 _SECRETS = re.compile(
-    r"^(\s*(?:.*\s)?(?:password|authentication-key|key-string|md5))(\s+\d+)?\s+\S+\s*$",
+    r"^([ \t]*(?:.*[ \t])?(?:password|authentication-key|key-string|md5))"
+    r"([ \t]+\d+)?[ \t]+\S+[ \t]*$",
     re.MULTILINE,
 )
 

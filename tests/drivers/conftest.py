@@ -99,8 +99,15 @@ def fixture_json(getter: str, name: str) -> Any:
 def _lab_possible() -> str:
     if os.geteuid() != 0:
         return "needs root"
-    for tool in ("ip", "unshare", "nc", "/usr/sbin/sshd", "/usr/lib/frr/zebra", "vtysh",
-                 "/usr/lib/frr/frr-reload.py"):
+    for tool in (
+        "ip",
+        "unshare",
+        "nc",
+        "/usr/sbin/sshd",
+        "/usr/lib/frr/zebra",
+        "vtysh",
+        "/usr/lib/frr/frr-reload.py",
+    ):
         if shutil.which(tool) is None and not Path(tool).exists():
             return f"needs {tool}"
     return ""
@@ -121,6 +128,9 @@ def lab() -> Iterator[nslab.Lab]:
         if started is not None:
             nslab.stop(started)
         else:
-            nslab.stop(nslab.Lab(root, {n: nslab.Router(n, root / n, "") for n in ("r1", "r2")},
-                                 root, root))
+            nslab.stop(
+                nslab.Lab(
+                    root, {n: nslab.Router(n, root / n, "") for n in ("r1", "r2")}, root, root
+                )
+            )
         shutil.rmtree(root, ignore_errors=True)

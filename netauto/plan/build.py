@@ -48,7 +48,7 @@ from netauto.plan.models import (
 )
 from netauto.plan.prefixes import BlockAllocator, SlotAllocator, index_in, subnet_at
 from netauto.sot.loader import problem_at
-from netauto.sot.models import Site, SoT
+from netauto.sot.models import Lan, Site, SoT
 from netauto.sot.yamlsource import Location, PathKey
 
 FUNCTION_CODES: dict[str, int] = {
@@ -189,8 +189,8 @@ class _Planner:
     def site_path(self, site: Site, *rest: str | int) -> PathKey:
         return ("sites", self.site_index[site.site_id], *rest)
 
-    def lan_prefixlen4(self, site: Site, key: str) -> int:
-        lan = next(x for x in site.lans if x.key == key)
+    def lan_prefixlen4(self, site: Site, lan: Lan) -> int:
+        key = lan.key
         if lan.ipv4 is not None:
             return lan.ipv4.prefixlen
         if lan.ipv4_prefix is not None:
@@ -463,11 +463,12 @@ class _Planner:
             if sid not in self.new.sites:
                 continue
             site = present.get(sid)
+            current = {x.key: x for x in site.lans} if site is not None else {}
             for key, lan in sorted(self.old.sites[sid].lans.items()):
                 if (sid, key) not in self.lan6 or (sid, key) in self.lan4:
                     continue
-                if site is not None and any(x.key == key for x in site.lans):
-                    wanted = self.lan_prefixlen4(site, key)
+                if site is not None and key in current:
+                    wanted = self.lan_prefixlen4(site, current[key])
                     if lan.ipv4.prefixlen != wanted:
                         continue
                 if any(lan.ipv4.subnet_of(s) for s in supernets) and self.reserve_net4(lan.ipv4):
@@ -522,7 +523,7 @@ class _Planner:
                 lan_id = (site.site_id, lan.key)
                 if lan_id in self.lan4 or lan_id not in self.lan6:
                     continue
-                prefixlen = self.lan_prefixlen4(site, lan.key)
+                prefixlen = self.lan_prefixlen4(site, lan)
                 found = self.space.allocate(prefixlen)
                 if found is None:
                     self.short("ipv4", f"LANs from {supernets}", f"/{prefixlen}")
@@ -588,11 +589,12 @@ class _Planner:
                 ends[(link.key, end.device)] = name
                 taken[end.device].add(name)
         self.link_iface = ends
+        links_by_key = {lk.key: lk for _, lk in self.links}
         for key in sorted(self.link6):
             net4 = self.link4.get(key)
             if net4 is None:
                 continue
-            link_now = next((lk for _, lk in self.links if lk.key == key), None)
+            link_now = links_by_key.get(key)
             if link_now is not None:
                 ifaces = {
                     e.device: ends[(key, e.device)]
@@ -622,6 +624,7 @@ class _Planner:
             return hosts[(sid, key)]
 
         placed: list[tuple[int, str, Site]] = []
+        placed_by_name: dict[str, tuple[int, str, Site]] = {}
         for i, vm in enumerate(self.sot.vms):
             site = self.by_slug.get(vm.site) if vm.site else (dcs[0] if dcs else None)
             if site is None or (site.site_id, vm.network) not in self.lan4:
@@ -632,6 +635,7 @@ class _Planner:
                 )
                 continue
             placed.append((i, vm.name, site))
+            placed_by_name[vm.name] = (i, vm.name, site)
         # Fixed addresses first, then ledger entries, then new ones.
         for i, name, site in placed:
             vm = self.sot.vms[i]
@@ -657,7 +661,7 @@ class _Planner:
                 continue
             site_now: Site | None = None
             if name in present:
-                i, _, site_now = next(p for p in placed if p[1] == name)
+                i, _, site_now = placed_by_name[name]
                 if (site_now.site_id, self.sot.vms[i].network) != key:
                     continue
             net4, net6 = self.lan4[key], self.lan6[key]
@@ -761,6 +765,9 @@ class _Planner:
                     )
                 )
         site_plans: list[SitePlan] = []
+        hosts_of: dict[int, list[str]] = defaultdict(list)
+        for owner, dev in self.devices:
+            hosts_of[owner.site_id].append(dev.hostname)
         for site in self.sot.sites:
             lans: list[LanPlan] = []
             for lan in site.lans:
@@ -804,7 +811,7 @@ class _Planner:
                     zone=site.kind,
                     prefix6=self.new.sites[site.site_id].prefix6,
                     lans=lans,
-                    devices=[d.hostname for s, d in self.devices if s.site_id == site.site_id],
+                    devices=hosts_of.get(site.site_id, []),
                 )
             )
         device_plans: list[DevicePlan] = []

@@ -78,6 +78,7 @@ def test_every_host_answers_over_ssh_with_netmiko(lab: LabInfo) -> None:
         conn = ConnectHandler(
             device_type="linux",
             host=host.name,
+            username="root",  # Netmiko's linux cleanup waits 10 s if it does not know
             ssh_config_file=str(lab.ssh_config),
             use_keys=True,
             key_file=str(lab.private_key),
@@ -184,3 +185,15 @@ def test_down_cleans_up_a_crashed_up() -> None:
         report = runner.down("nw-")
     assert report.namespaces
     assert leftovers("nw-") == []
+
+
+def test_nornir_inventory_reaches_every_ssh_host(lab: LabInfo) -> None:
+    from nornir import InitNornir
+    from nornir_netmiko.tasks import netmiko_send_command
+
+    nr = InitNornir(config_file=str(lab.nornir_config))
+    assert sorted(nr.inventory.hosts) == sorted(h.name for h in lab.hosts if h.ssh)
+    assert nr.inventory.hosts["hub-01-r1"].platform == "frr"
+    result = nr.run(task=netmiko_send_command, command_string="hostname")
+    assert not result.failed, {h: r.exception for h, r in result.items() if r.failed}
+    assert {h: r.result.strip() for h, r in result.items()} == {h: h for h in result}

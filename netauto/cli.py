@@ -7,6 +7,7 @@ messages and exit codes (2: bad input, 1: failed checks, 0: success).
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -64,6 +65,35 @@ def root(
     ctx.obj = Settings(inventory=inventory, state_dir=state_dir)
 
 
+def reflow(text: str) -> str:
+    r"""Join the lines of each help paragraph so the terminal, not the source, wraps them.
+
+    Indented lines (examples) and blank lines are kept as they are.
+
+    Examples:
+        >>> reflow("Push the configs\nto the routers.\n\n  netauto push\n  netauto diff")
+        'Push the configs to the routers.\n\n  netauto push\n  netauto diff'
+    """
+    lines: list[str] = []
+    for line in text.strip("\n").splitlines():
+        joinable = lines and lines[-1] and not lines[-1].startswith(" ")
+        if line and not line.startswith(" ") and joinable:
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _reflow_help(typer_app: typer.Typer) -> None:
+    for command in typer_app.registered_commands:
+        text = command.help or (inspect.getdoc(command.callback) if command.callback else None)
+        if text:
+            command.help = reflow(text)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_help(group.typer_instance)
+
+
 def _register() -> None:
     from netauto.lab import cli as lab_cli
     from netauto.plan import cli as plan_cli
@@ -75,6 +105,7 @@ def _register() -> None:
 
     for module in (sot_cli, plan_cli, render_cli, push_cli, verify_cli, report_cli, lab_cli):
         module.register(app)
+    _reflow_help(app)
 
 
 _register()

@@ -1,9 +1,250 @@
-"""`netauto push` verbs (not built yet)."""
+"""`netauto diff` and `netauto push`: rendered configs onto devices, safely (thin CLI)."""
 
 from __future__ import annotations
 
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.syntax import Syntax
+from rich.table import Table
+
+from netauto.console import err, out
+from netauto.errors import CheckFailed, InputError, Problem
+from netauto.settings import settings
+
+TARGET_HELP = "lab: the running virtual lab (`netauto lab up`); prod: the real network."
+CONFIGS_HELP = "Rendered configs to push (written by `netauto render`)."
+
+PUSH_HELP = """Push the rendered configs to the routers: dry-run unless --commit.
+
+Every device is diffed first (running config vs the file `netauto render` wrote). With
+--commit the rollout is staged: a canary first (the first commune router, or --canary), then
+batches of --batch devices, edge before core (communes, hubs, then the data-centre core).
+Each device is committed with commit-confirm (native on FRR, EOS, Junos, IOS; emulated
+elsewhere), then post-checked: OSPFv2/OSPFv3 adjacencies that were up stay up, and those to
+neighbours already on their new config come up within --settle seconds. If the check holds
+the commit is confirmed; if not, the device rolls back by itself and the rollout stops
+(--continue-on-error goes on). FRR routers also get their nftables ruleset (policy + SSH
+limit). Every device's result goes to the audit log (<state-dir>/audit.jsonl); a lock stops
+two pushes at once. Credentials (prod) come from NETAUTO_USERNAME / NETAUTO_PASSWORD or a
+0600 --credentials file, never from the SoT.
+
+[bold]Examples[/]
+
+  netauto render && netauto push        # what would change in the lab
+  netauto push --commit                  # staged rollout to the lab
+  netauto push --commit --site hub-01    # one site
+  netauto push -t prod --credentials ~/.netauto.yml
+"""
+
+DIFF_HELP = """Show what a push would change: a unified diff per device, and a summary.
+
+Compares each router's running configuration (and, for FRR, its nftables ruleset) with the
+file `netauto render` wrote. Changes nothing on the devices; the diff's hash goes to the
+audit log. Exit 0 whether or not there are differences; 1 if a device was unreachable.
+
+[bold]Examples[/]
+
+  netauto diff                      # every lab router
+  netauto diff --host cm-anxuyen-r1
+  netauto diff --format json | jq '.[] | select(.outcome != "unchanged") | .host'
+"""
+
+
+def _select(plan: Any, reachable: list[str], hosts: list[str], sites: list[str]) -> list[str]:
+    known = {d.hostname: d for d in plan.devices}
+    problems = [Problem(None, None, "--host", f"unknown device {h!r}") for h in hosts
+                if h not in known]  # fmt: skip
+    site_slugs = {s.slug for s in plan.sites}
+    problems += [Problem(None, None, "--site", f"unknown site {s!r}") for s in sites
+                 if s not in site_slugs]  # fmt: skip
+    if problems:
+        raise InputError(problems)
+    chosen = [
+        d.hostname
+        for d in plan.devices
+        if d.hostname in reachable
+        and (not hosts or d.hostname in hosts)
+        and (not sites or d.site in sites)
+    ]
+    if not chosen:
+        raise InputError("no router selected (check --host/--site and the target)")
+    return chosen
+
+
+def _results_table(results: list[Any], title: str) -> Table:
+    table = Table(box=box.SIMPLE, title=title)
+    for column in ("host", "stage", "outcome", "detail", "s"):
+        table.add_column(column, justify="right" if column == "s" else "left")
+    colours = {
+        "committed": "green",
+        "unchanged": "dim",
+        "would-change": "yellow",
+        "rolled-back": "red",
+        "failed": "red",
+        "unreachable": "red",
+        "skipped": "dim",
+    }
+    for r in results:
+        detail = r.error or r.post_check or (f"{len(r.diff.splitlines())} diff lines"
+                                             if r.diff else "")  # fmt: skip
+        table.add_row(r.host, r.stage, f"[{colours.get(r.outcome, 'white')}]{r.outcome}[/]",
+                      detail[:120], f"{r.duration_s:.1f}")  # fmt: skip
+    return table
+
+
+def _run(
+    ctx: typer.Context,
+    *,
+    action: str,
+    commit: bool,
+    target: str,
+    hosts: list[str],
+    sites: list[str],
+    configs: Path,
+    lab_prefix: str | None,
+    credentials: Path | None,
+    batch: int,
+    canary: list[str],
+    revert_in: int,
+    settle: float,
+    continue_on_error: bool,
+    fmt: str,
+) -> list[Any]:
+    from netauto.plan import plan_for
+    from netauto.push import audit
+    from netauto.push.lock import push_lock
+    from netauto.push.run import PushOptions, load_candidates, run_rollout
+    from netauto.push.targets import open_nornir
+    from netauto.sot.loader import load_sot
+
+    opts = settings(ctx)
+    if target not in ("lab", "prod"):
+        raise InputError(Problem(None, None, "--target", f"expected lab or prod, got {target!r}"))
+    if fmt not in ("table", "json"):
+        raise InputError(Problem(None, None, "--format", f"expected table or json, got {fmt!r}"))
+    if target == "lab" and os.geteuid() != 0:
+        raise InputError("--target lab needs root (the lab lives in network namespaces)")
+    if not configs.is_dir():
+        raise InputError(Problem(configs, None, "", "no rendered configs here",
+                                 "run `netauto render` first"))  # fmt: skip
+    loaded = load_sot(opts.inventory)
+    plan = plan_for(opts.inventory).plan
+    nr, reachable = open_nornir(target, loaded.sot, lab_prefix=lab_prefix,  # type: ignore[arg-type]
+                                credentials_file=credentials)  # fmt: skip
+    chosen = _select(plan, reachable, hosts, sites)
+    candidates, missing = load_candidates(plan, configs, chosen)
+    if missing:
+        raise InputError(Problem(configs, None, "", f"no rendered config for {', '.join(missing)}",
+                                 "run `netauto render` first"))  # fmt: skip
+    options = PushOptions(commit=commit, batch=batch, canary=canary, revert_in=revert_in,
+                          settle=settle, continue_on_error=continue_on_error)  # fmt: skip
+    with push_lock(opts.state_dir):
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True,
+        ) as progress:  # fmt: skip
+            bar = progress.add_task(f"{action} ({target})", total=len(candidates))
+            lock = threading.Lock()
+
+            def done(result: Any) -> None:
+                with lock:
+                    progress.advance(bar)
+
+            results = run_rollout(nr, plan, candidates, options, on_done=done)
+        records = [
+            audit.AuditRecord(
+                when=audit.now(), who=audit.who(),
+                action="diff" if action == "diff" else ("push" if commit else "push-dry-run"),
+                target=target, device=r.host, diff_sha256=audit.diff_hash(r.diff),
+                result=r.outcome, changed=r.changed, rolled_back=r.rolled_back,
+                detail=r.error[:300],
+            )
+            for r in results
+        ]  # fmt: skip
+        audit.append(opts.state_dir, records)
+    if fmt == "json":
+        typer.echo(json.dumps([r.model_dump() for r in results], ensure_ascii=False, indent=1))
+    else:
+        if action == "diff" or not commit:
+            for r in results:
+                if r.diff:
+                    out.rule(f"{r.host}", style="yellow")
+                    out.print(Syntax(r.diff, "diff", theme="ansi_dark", word_wrap=True))
+        title = "diff" if action == "diff" else ("push" if commit else "push (dry-run)")
+        out.print(_results_table(results, f"{title} → {target}"))
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
+    return results
 
 
 def register(app: typer.Typer) -> None:
-    """Add this stage's verbs to the main app."""
+    """Add `diff` and `push`."""
+    target_opt = typer.Option("lab", "--target", "-t", help=TARGET_HELP)
+    host_opt = typer.Option([], "--host", help="Only this router (repeatable).")
+    site_opt = typer.Option([], "--site", help="Only this site's routers (repeatable).")
+    configs_opt = typer.Option(Path("build/configs"), "--configs", help=CONFIGS_HELP)
+    prefix_opt = typer.Option(None, "--lab-prefix", envvar="NETAUTO_LAB_PREFIX",
+                              help="Lab prefix (default na-).")  # fmt: skip
+    creds_opt = typer.Option(None, "--credentials", help="YAML file (mode 0600) with username, "
+                             "password/key_file, for --target prod.")  # fmt: skip
+    format_opt = typer.Option("table", "--format", "-f", help="table or json")
+
+    @app.command("diff", help=DIFF_HELP)
+    def diff(
+        ctx: typer.Context,
+        target: str = target_opt,
+        host: list[str] = host_opt,
+        site: list[str] = site_opt,
+        configs: Path = configs_opt,
+        lab_prefix: str | None = prefix_opt,
+        credentials: Path | None = creds_opt,
+        fmt: str = format_opt,
+    ) -> None:
+        results = _run(ctx, action="diff", commit=False, target=target, hosts=host, sites=site,
+                       configs=configs, lab_prefix=lab_prefix, credentials=credentials,
+                       batch=1000, canary=[], revert_in=0, settle=0, continue_on_error=True,
+                       fmt=fmt)  # fmt: skip
+        if any(r.outcome in ("unreachable", "failed") for r in results):
+            raise CheckFailed("some devices could not be diffed")
+
+    @app.command("push", help=PUSH_HELP)
+    def push(
+        ctx: typer.Context,
+        commit: bool = typer.Option(False, "--commit", help="Apply (default: dry-run)."),
+        target: str = target_opt,
+        host: list[str] = host_opt,
+        site: list[str] = site_opt,
+        configs: Path = configs_opt,
+        batch: int = typer.Option(10, "--batch", min=1, help="Devices per batch after the canary."),
+        canary: list[str] = typer.Option([], "--canary", help="Canary device(s) (repeatable)."),
+        revert_in: int = typer.Option(
+            180, "--revert-in", min=30, help="Seconds before an unconfirmed commit reverts."
+        ),
+        settle: float = typer.Option(
+            60.0, "--settle", min=0, help="Seconds the post-check waits for adjacencies."
+        ),
+        continue_on_error: bool = typer.Option(
+            False, "--continue-on-error", help="Go on with later batches after a failure."
+        ),
+        lab_prefix: str | None = prefix_opt,
+        credentials: Path | None = creds_opt,
+        fmt: str = format_opt,
+    ) -> None:
+        if settle >= revert_in:
+            raise InputError(Problem(None, None, "--settle", "must be shorter than --revert-in"))
+        results = _run(ctx, action="push", commit=commit, target=target, hosts=host,
+                       sites=site, configs=configs, lab_prefix=lab_prefix,
+                       credentials=credentials, batch=batch, canary=canary,
+                       revert_in=revert_in, settle=settle,
+                       continue_on_error=continue_on_error, fmt=fmt)  # fmt: skip
+        if any(r.failed for r in results):
+            raise CheckFailed("push failed on some devices (see the table and the audit log)")

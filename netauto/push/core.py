@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from pydantic import BaseModel, ConfigDict
+
+from netauto.push import hostfw
 
 Outcome = Literal[
     "unchanged", "would-change", "committed", "rolled-back", "failed", "unreachable", "skipped"
@@ -102,12 +104,14 @@ def push_device(
     commit: bool,
     revert_in: int = 120,
     post_check: Callable[[], PostCheck] | None = None,
+    firewall: str | None = None,
     stage: str = "",
 ) -> DeviceResult:
     """Diff, and with ``commit`` apply, ``candidate`` on one device (see the module doc).
 
-    Errors raised by the driver while loading, comparing or committing leave the device on its
-    old configuration and are reported as ``failed``.
+    ``firewall`` is the host firewall ruleset of an FRR router (see :mod:`netauto.push.hostfw`);
+    the driver must then offer ``run_shell``. Errors raised while loading, comparing or
+    committing leave the device on its old configuration and are reported as ``failed``.
     """
     start = time.monotonic()
 
@@ -121,12 +125,15 @@ def push_device(
             **fields,
         )
 
+    shell = cast(hostfw.Shell, driver) if firewall is not None else None
     try:
         driver.load_replace_candidate(config=candidate)
-        diff = driver.compare_config()
+        config_diff = driver.compare_config()
+        fw_diff = hostfw.diff(shell, firewall, host) if shell and firewall is not None else ""
     except Exception as exc:  # a driver error: the device is untouched
         _quietly(driver.discard_config)
         return result("failed", error=_describe(exc))
+    diff = config_diff + fw_diff
     if not diff.strip():
         _quietly(driver.discard_config)
         return result("unchanged")
@@ -135,9 +142,12 @@ def push_device(
         return result("would-change", diff=diff)
 
     native = platform in NATIVE_CONFIRM_PLATFORMS
+    committed = bool(config_diff.strip())
     backup = ""
     try:
-        if native:
+        if not committed:
+            driver.discard_config()
+        elif native:
             driver.commit_config(message="netauto push", revert_in=revert_in)
         else:
             backup = str(driver.get_config(retrieve="running").get("running", ""))
@@ -146,10 +156,35 @@ def push_device(
         _quietly(driver.discard_config)
         return result("failed", diff=diff, error=_describe(exc))
 
+    def undo() -> None:
+        if shell is not None and fw_diff:
+            hostfw.restore(shell)
+        if not committed:
+            return
+        if native:
+            driver.rollback()
+        else:
+            driver.load_replace_candidate(config=backup)
+            driver.commit_config(message="netauto rollback")
+
+    if shell is not None and firewall is not None and fw_diff:
+        try:
+            hostfw.apply(shell, firewall)
+        except Exception as exc:
+            try:
+                undo()
+            except Exception as undo_exc:
+                return result(
+                    "failed",
+                    diff=diff,
+                    error=f"{_describe(exc)}; rollback failed: {_describe(undo_exc)}",
+                )
+            return result("rolled-back", diff=diff, rolled_back=True, error=_describe(exc))
+
     check = post_check() if post_check is not None else PostCheck(ok=True, detail="no post-check")
     if check.ok:
         try:
-            if native:
+            if native and committed:
                 driver.confirm_commit()
         except Exception as exc:
             return result(
@@ -161,11 +196,7 @@ def push_device(
         return result("committed", diff=diff, post_check=check.detail)
 
     try:
-        if native:
-            driver.rollback()
-        else:
-            driver.load_replace_candidate(config=backup)
-            driver.commit_config(message="netauto rollback")
+        undo()
     except Exception as exc:
         return result(
             "failed",

@@ -25,6 +25,7 @@ Allocation scheme (DESIGN.md §3, overridable by ``addressing`` in the SoT):
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 from collections import defaultdict
 from collections.abc import Mapping
@@ -144,7 +145,16 @@ def build_plan(
         InputError: a pool is exhausted (which pool, how many more were needed) or an
             address the SoT fixes collides with another; nothing is returned then.
     """
-    return _Planner(sot, ledger or Ledger(), prune, dict(locations or {})).run()
+    # The planner makes tens of thousands of small acyclic objects; on Python 3.11 the
+    # cyclic collector would re-scan the whole SoT many times meanwhile (half the run time
+    # for the whole country). Pause it for the run and restore it afterwards.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Planner(sot, ledger or Ledger(), prune, dict(locations or {})).run()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Planner:
@@ -735,10 +745,10 @@ class _Planner:
                 self.link_iface[(key, link.a.device)],
                 self.link_iface[(key, link.b.device)],
             )
-            a4 = ipaddress.IPv4Interface((net4.network_address, 31))
-            b4 = ipaddress.IPv4Interface((net4.network_address + 1, 31))
-            a6 = ipaddress.IPv6Interface((base6, 127))
-            b6 = ipaddress.IPv6Interface((base6 + 1, 127))
+            a4 = ipaddress.IPv4Interface((int(net4.network_address), 31))
+            b4 = ipaddress.IPv4Interface((int(net4.network_address) + 1, 31))
+            a6 = ipaddress.IPv6Interface((int(base6), 127))
+            b6 = ipaddress.IPv6Interface((int(base6) + 1, 127))
             link_plans.append(
                 LinkPlan(
                     id=key,
@@ -793,8 +803,8 @@ class _Planner:
                         name=ifname,
                         kind="lan",
                         description=f"{site.slug} {lan.key}",
-                        ipv4=ipaddress.IPv4Interface((gw4, net4.prefixlen)),
-                        ipv6=ipaddress.IPv6Interface((gw6, 64)),
+                        ipv4=ipaddress.IPv4Interface((int(gw4), net4.prefixlen)),
+                        ipv6=ipaddress.IPv6Interface((int(gw6), 64)),
                         lan=lan.key,
                         vlan=lan.vlan,
                         ipv6_mode=lan.ipv6_mode,
@@ -816,8 +826,8 @@ class _Planner:
             )
         device_plans: list[DevicePlan] = []
         for site, dev in self.devices:
-            lo4 = ipaddress.IPv4Interface((self.loop4[dev.hostname], 32))
-            lo6 = ipaddress.IPv6Interface((self.loop6[dev.hostname], 128))
+            lo4 = ipaddress.IPv4Interface((int(self.loop4[dev.hostname]), 32))
+            lo6 = ipaddress.IPv6Interface((int(self.loop6[dev.hostname]), 128))
             loopback = InterfacePlan(
                 name=names.loopback_name(dev.platform),
                 kind="loopback",
@@ -848,8 +858,10 @@ class _Planner:
                     network=key,
                     cluster=vm.cluster,
                     services=list(vm.services),
-                    ipv4=ipaddress.IPv4Interface((net4.network_address + index, net4.prefixlen)),
-                    ipv6=ipaddress.IPv6Interface((net6.network_address + index, 64)),
+                    ipv4=ipaddress.IPv4Interface(
+                        (int(net4.network_address) + index, net4.prefixlen)
+                    ),
+                    ipv6=ipaddress.IPv6Interface((int(net6.network_address) + index, 64)),
                     gateway4=net4.network_address + 1,
                     gateway6=net6.network_address + 1,
                 )

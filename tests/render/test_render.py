@@ -111,7 +111,7 @@ def test_policy_filters_commune_lans(tiny_sot: SoT) -> None:
     assert f"ip6 daddr {lgsp.ipv6.ip}/128 tcp dport 443 accept" in nft
     lines = nft.splitlines()
     dropped = [
-        (n, ipaddress.ip_network(x.split()[2])) for n, x in enumerate(lines) if " drop " in x
+        (n, ipaddress.ip_network(x.split()[2])) for n, x in enumerate(lines) if " reject " in x
     ]
     permitted = [
         (n, ipaddress.ip_network(x.split()[2])) for n, x in enumerate(lines) if "own site" in x

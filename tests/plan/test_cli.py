@@ -124,3 +124,28 @@ def test_prune_frees_a_removed_site(cli: Cli, inv: Path) -> None:
     pruned = cli("-i", inv, "plan", "--prune")
     assert pruned.code == 0 and "freed" in pruned.out
     assert "1003:" not in (inv / "allocations.yml").read_text()
+
+
+def test_ledger_round_trips_and_an_interrupted_save_keeps_the_old_one(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from netauto.plan import build_plan, load_ledger, save_ledger
+    from netauto.sot.loader import load_sot
+
+    result = build_plan(load_sot(tiny).sot)
+    path = tmp_path / "allocations.yml"
+    save_ledger(path, result.ledger)
+    assert load_ledger(path) == result.ledger
+    before = path.read_bytes()
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk pulled out")
+
+    monkeypatch.setattr(os, "replace", crash)
+    smaller = result.ledger.model_copy(update={"vms": {}})
+    with pytest.raises(OSError):
+        save_ledger(path, smaller)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["allocations.yml"]

@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
+from netauto.sot.loader import locate
+from netauto.sot.yamlsource import format_path, read_yaml
 
 LEDGER_VERSION = 1
 HEADER = (
@@ -155,31 +157,27 @@ def load_ledger(path: Path) -> Ledger | None:
     """
     if not path.exists():
         return None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(
-            Problem(path, line, "", f"not valid YAML: {exc}", "restore it from git")
-        ) from None
-    if data is None:
+    doc = read_yaml(path)  # the SoT's hardened reader: line numbers, no aliases bombs
+    hint = "the ledger is written by `netauto plan`: restore it from git"
+    if doc.data is None:
         return Ledger()
-    if not isinstance(data, dict):
-        raise InputError(Problem(path, 1, "", "a ledger must be a mapping", "restore it from git"))
+    if not isinstance(doc.data, dict):
+        raise InputError(Problem(path, 1, "", "a ledger must be a mapping", hint))
     try:
-        ledger = Ledger.model_validate(data)
+        ledger = Ledger.model_validate(doc.data)
     except ValidationError as exc:
-        problems = [
-            Problem(
-                path,
-                None,
-                ".".join(str(p) for p in error["loc"]),
-                error["msg"],
-                "the ledger is written by `netauto plan`: restore it from git",
+        problems = []
+        for error in exc.errors():
+            where = locate(doc.locations, tuple(error["loc"]))
+            problems.append(
+                Problem(
+                    path,
+                    where.line if where else None,
+                    format_path(error["loc"]),
+                    error["msg"],
+                    hint,
+                )
             )
-            for error in exc.errors()
-        ]
         raise InputError(problems) from None
     if ledger.version != LEDGER_VERSION:
         raise InputError(

@@ -106,7 +106,7 @@ def test_broken_ledger_is_an_input_error(cli: Cli, inv: Path) -> None:
     (inv / "allocations.yml").write_text("sites: {1: {slug: dc, zone: x, prefix6: nonsense}}\n")
     result = cli("-i", inv, "plan")
     assert result.code == 2
-    assert "allocations.yml" in result.err and "sites.1.prefix6" in result.err
+    assert "allocations.yml:1: sites[1].prefix6" in result.err
 
 
 def test_prune_frees_a_removed_site(cli: Cli, inv: Path) -> None:

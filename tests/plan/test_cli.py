@@ -149,3 +149,19 @@ def test_ledger_round_trips_and_an_interrupted_save_keeps_the_old_one(
         save_ledger(path, smaller)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["allocations.yml"]
+
+
+def test_example_province_plans_then_reports_no_changes(cli: Cli, tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE
+
+    if not (EXAMPLE / "province.yml").exists():
+        pytest.skip("the example province is not generated yet")
+    inv = tmp_path / "inventory"
+    shutil.copytree(EXAMPLE, inv, ignore=shutil.ignore_patterns("allocations.yml"))
+    first = cli("-i", inv, "plan")
+    assert first.code == 0, first.err
+    assert "wrote" in first.out and (inv / "allocations.yml").exists()
+    second = cli("-i", inv, "plan")
+    assert second.code == 0 and "no changes" in second.out
+    if (EXAMPLE / "allocations.yml").exists():  # the committed ledger must be up to date
+        assert cli("-i", EXAMPLE, "plan", "--check").code == 0

@@ -134,3 +134,4 @@ def lab() -> Iterator[nslab.Lab]:
                 )
             )
         shutil.rmtree(root, ignore_errors=True)
+    assert not nslab.leftover_namespaces(), "the lab left namespaces behind"

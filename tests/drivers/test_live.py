@@ -45,9 +45,9 @@ def connect(lab: nslab.Lab) -> Iterator[Callable[[str], FRRDriver]]:
     opened: list[FRRDriver] = []
 
     def open_router(name: str) -> FRRDriver:
-        driver = napalm.get_network_driver("frr")(
-            name, "root", "", timeout=30, optional_args=lab.optional_args()
-        )
+        driver_class = napalm.get_network_driver("frr")
+        assert driver_class is FRRDriver
+        driver = FRRDriver(name, "root", "", timeout=30, optional_args=lab.optional_args())
         driver.open()
         opened.append(driver)
         return driver

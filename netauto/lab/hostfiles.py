@@ -25,6 +25,8 @@ FRR_BIN = "/usr/lib/frr"
 SSHD = "/usr/sbin/sshd"
 SFTP_SERVER = "/usr/lib/openssh/sftp-server"
 RUN = PurePosixPath("/run")
+FRR_FD_LIMIT = 1024
+"""File descriptors per FRR daemon: plenty for a lab router, and it keeps them small."""
 
 
 def host_dir(runtime: Path, host: LabHost) -> Path:
@@ -92,9 +94,11 @@ def start_script(runtime: Path, host: LabHost, python: str, responder: Path) -> 
     q = shlex.quote
     lines = ["set -e"]
     if host.frr:
+        # --limit-fds and one malloc arena: about 8 MB less per router (237 routers: ~2 GB).
+        lines.append("export MALLOC_ARENA_MAX=1")
         for daemon in FRR_DAEMONS:
             lines.append(
-                f"{FRR_BIN}/{daemon} -d -A 127.0.0.1 -u frr -g frr "
+                f"{FRR_BIN}/{daemon} -d -A 127.0.0.1 -u frr -g frr --limit-fds {FRR_FD_LIMIT} "
                 f"-i /var/run/frr/{daemon}.pid --log file:/var/run/frr/{daemon}.log"
             )
     if host.services:

@@ -1,9 +1,188 @@
-"""`netauto verify` verbs (not built yet)."""
+"""`netauto verify`: prove commune-level connectivity against the SoT (thin CLI)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
+from collections import Counter
+from pathlib import Path
+
 import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from netauto.console import err, out
+from netauto.errors import CheckFailed, InputError, Problem
+from netauto.settings import settings
+
+VERIFY_HELP = """Check the running network against the source of truth, and record the run.
+
+The checks are derived from the SoT's reachability policy and the address plan:
+
+  reachability  every commune reaches every service it must, over IPv4 and IPv6 separately:
+                ping each VM hosting the service, and a TCP connect to each TCP port
+  isolation     every path the policy closes (e.g. commune LAN to another commune LAN) is
+                refused; a probe that shows nothing either way is an error, not a pass
+  routing       the OSPFv2 and OSPFv3 adjacency of every point-to-point link is Full
+  drift         every interface carries exactly the addresses the plan gives it
+
+Probes leave from each commune's LAN gateway address on its router and, in the lab, also
+from a real host on that LAN (the LAN's client namespace). Each run is stored in
+<state-dir>/history.sqlite; `netauto report` turns it into the auditor's report. Exit 0 only
+when every check passes, 1 otherwise.
+
+[bold]Examples[/]
+
+  netauto verify                          # the whole lab
+  netauto verify --site phuong-an-xuyen   # one commune
+  netauto verify --junit build/verify.xml --format json > build/verify.json
+"""
+
+
+def sot_digest(files: list[Path]) -> str:
+    """SHA-256 over the SoT files (name and bytes, in load order)."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _summary_table(run_checks: list[object]) -> Table:
+    from netauto.verify.models import CheckResult
+
+    checks = [c for c in run_checks if isinstance(c, CheckResult)]
+    table = Table(box=box.SIMPLE, title="verify")
+    for column in ("kind", "pass", "fail", "error", "skip"):
+        table.add_column(column, justify="left" if column == "kind" else "right")
+    for kind in ("reachability", "isolation", "routing", "drift"):
+        counts = Counter(c.status for c in checks if c.kind == kind)
+        if counts:
+            table.add_row(kind, str(counts["pass"]), f"[red]{counts['fail']}[/]" if counts["fail"]
+                          else "0", f"[red]{counts['error']}[/]" if counts["error"] else "0",
+                          str(counts["skip"]))  # fmt: skip
+    return table
 
 
 def register(app: typer.Typer) -> None:
-    """Add this stage's verbs to the main app."""
+    """Add `verify`."""
+
+    @app.command("verify", help=VERIFY_HELP)
+    def verify(
+        ctx: typer.Context,
+        target: str = typer.Option("lab", "--target", "-t", help="lab or prod."),
+        site: list[str] = typer.Option([], "--site", help="Only this site (repeatable)."),
+        clients: bool = typer.Option(
+            True, "--clients/--no-clients", help="Lab: also probe from the LAN client hosts."
+        ),
+        fmt: str = typer.Option("table", "--format", "-f", help="table or json"),
+        junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML here."),
+        lab_prefix: str | None = typer.Option(
+            None, "--lab-prefix", envvar="NETAUTO_LAB_PREFIX", help="Lab prefix (default na-)."
+        ),
+        credentials: Path | None = typer.Option(
+            None, "--credentials", help="YAML file (0600) with credentials, for --target prod."
+        ),
+        workers: int = typer.Option(20, "--workers", min=1, help="Routers checked at once."),
+    ) -> None:
+        from netauto import __version__
+        from netauto.fileio import atomic_write
+        from netauto.plan import plan_for
+        from netauto.push.audit import now, who
+        from netauto.push.targets import open_nornir
+        from netauto.sot.loader import load_sot
+        from netauto.verify import history
+        from netauto.verify.derive import derive_checks
+        from netauto.verify.junit import junit_xml
+        from netauto.verify.models import RunInfo, SiteInfo, VerifyRun
+        from netauto.verify.run import run_on_clients, run_on_routers
+
+        opts = settings(ctx)
+        if target not in ("lab", "prod"):
+            raise InputError(Problem(None, None, "--target", f"expected lab or prod: {target!r}"))
+        if fmt not in ("table", "json"):
+            raise InputError(Problem(None, None, "--format", f"expected table or json: {fmt!r}"))
+        if target == "lab" and os.geteuid() != 0:
+            raise InputError("--target lab needs root (the lab lives in network namespaces)")
+        loaded = load_sot(opts.inventory)
+        sot = loaded.sot
+        unknown = [s for s in site if s not in {x.slug for x in sot.sites}]
+        if unknown:
+            raise InputError([Problem(None, None, "--site", f"unknown site {s!r}")
+                              for s in unknown])  # fmt: skip
+        plan = plan_for(opts.inventory).plan
+        started = now()
+        nr, reachable = open_nornir(target, sot, lab_prefix=lab_prefix,  # type: ignore[arg-type]
+                                    credentials_file=credentials, workers=workers)  # fmt: skip
+        lab_info = None
+        if target == "lab":
+            from netauto.lab import state
+
+            lab_info = state.info(lab_prefix)
+            in_lab = {h.site for h in lab_info.routers}
+            site = site or sorted(in_lab)
+        specs = derive_checks(sot, plan, site or None)
+        if target == "lab" and lab_info is not None:
+            routers = {h.name for h in lab_info.routers}
+            lab_sites = {h.site for h in lab_info.routers}
+            specs = [
+                s
+                for s in specs
+                if s.device in routers and (s.kind != "isolation" or s.target in lab_sites)
+            ]
+        client_specs = (
+            [s for s in specs if s.probe in ("ping", "tcp")] if lab_info and clients else []
+        )
+        total = len(specs) + len(client_specs)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True,
+        ) as progress:  # fmt: skip
+            bar = progress.add_task(f"verify ({target})", total=total)
+            lock = threading.Lock()
+
+            def done(count: int) -> None:
+                with lock:
+                    progress.advance(bar, count)
+
+            results = run_on_routers(nr, plan, specs, reachable, done)
+            if lab_info is not None and client_specs:
+                results += run_on_clients(lab_info, client_specs, done)
+        chosen = {s.site for s in specs}
+        run = VerifyRun(
+            info=RunInfo(
+                started=started, finished=now(), target=target, province=sot.province.name,
+                province_code=sot.province.code, inventory=str(opts.inventory),
+                sot_sha256=sot_digest(loaded.files), netauto_version=__version__,
+                operator=who(),
+            ),
+            sites=[
+                SiteInfo(slug=s.slug, site_id=s.site_id, name=s.name, kind=s.kind, hub=s.hub,
+                         commune_code=s.commune_code)
+                for s in sot.sites if s.slug in chosen or s.kind != "commune"
+            ],
+            services=sorted(sot.services),
+            checks=sorted(results, key=lambda c: c.id),
+        )  # fmt: skip
+        run_id = history.save_run(opts.state_dir, run)
+        if junit is not None:
+            atomic_write(junit, junit_xml(run))
+        if fmt == "json":
+            typer.echo(run.model_copy(update={"info": run.info.model_copy(
+                update={"run_id": run_id})}).model_dump_json(indent=1))  # fmt: skip
+        else:
+            out.print(_summary_table(list(run.checks)))
+            bad = [c for c in run.checks if c.status in ("fail", "error")]
+            for check in bad[:40]:
+                out.print(f"[red]{check.status.upper()}[/] {check.id}: {check.evidence}",
+                          markup=True, highlight=False)  # fmt: skip
+            if len(bad) > 40:
+                out.print(f"... and {len(bad) - 40} more (netauto report --run {run_id})")
+        counts = Counter(c.status for c in run.checks)
+        err.print(f"run {run_id}: {len(run.checks)} checks, {counts['pass']} passed, "
+                  f"{counts['fail']} failed, {counts['error']} errors; "
+                  f"report: netauto report --run {run_id}")  # fmt: skip
+        if not run.passed:
+            raise CheckFailed(f"verification failed ({counts['fail']} failed, "
+                              f"{counts['error']} errors)")  # fmt: skip

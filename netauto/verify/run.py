@@ -1,0 +1,244 @@
+"""Run the check matrix against a target: routers over Nornir + Napalm, lab LAN clients locally.
+
+One Nornir task per router does all of that router's work over one SSH session: its probes
+(one batched shell script, see :mod:`netauto.verify.probes`), its OSPF adjacencies and its
+interface addresses (Napalm ``get_interfaces_ip``, the drift check). In the lab, every
+reachability and isolation probe is also run from the LAN's client namespace: a real host
+on the LAN, not the router.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ipaddress
+import subprocess
+import time
+from collections.abc import Callable
+from typing import Any
+
+from netauto.plan.models import Plan
+from netauto.verify.derive import CheckSpec
+from netauto.verify.models import CheckResult, Status
+from netauto.verify.probes import build_script, judge, parse_output, probe_command
+from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
+
+Done = Callable[[int], None]
+
+
+def _result(spec: CheckSpec, host: str, status: Status, evidence: str, **extra: Any) -> CheckResult:
+    return CheckResult(
+        id=spec.id if host == spec.device else f"{spec.id}:{host}",
+        kind=spec.kind, probe=spec.probe, site=spec.site, host=host,
+        source=extra.pop("source", spec.source), target=spec.target,
+        target_address=spec.target_address, family=spec.family, port=spec.port,
+        expect=spec.expect, status=status, evidence=evidence[:500], **extra,
+    )  # fmt: skip
+
+
+def shell_probes(
+    specs: list[CheckSpec],
+    host: str,
+    run: Callable[[str], tuple[int, str, str]],
+    sources: dict[str, str] | None = None,
+) -> list[CheckResult]:
+    """Run reachability/isolation ``specs`` on one host through ``run`` (a shell runner).
+
+    ``sources`` maps a family to the source address to use (a LAN client's own address);
+    by default each spec's own source (the router's LAN gateway) is used.
+    """
+    if not specs:
+        return []
+
+    def source_of(spec: CheckSpec) -> str:
+        return (sources or {}).get(spec.family or "", spec.source)
+
+    commands = [probe_command(s, source_of(s)) for s in specs]
+    start = time.monotonic()
+    try:
+        code, stdout, stderr = run(build_script(commands))
+    except Exception as exc:
+        return [_result(s, host, "error", f"probe script failed: {exc}") for s in specs]
+    took = round(time.monotonic() - start, 3)
+    parsed = parse_output(stdout)
+    results = []
+    for index, spec in enumerate(specs):
+        rc, output = parsed.get(index, (None, ""))
+        if rc is None and not parsed:
+            output = f"script exit {code}: {stderr.strip()[:300]}"
+        status, rtt, evidence = judge(spec, rc, output)
+        results.append(
+            _result(spec, host, status, evidence, rtt_ms=rtt, duration_s=took,
+                    source=source_of(spec))
+        )  # fmt: skip
+    return results
+
+
+def routing_results(specs: list[CheckSpec], driver: Any) -> list[CheckResult]:
+    """OSPFv2/OSPFv3 adjacency checks of one router."""
+    if not specs:
+        return []
+    import json
+
+    try:
+        outputs = driver.cli(list(OSPF_COMMANDS.values()))
+    except Exception as exc:
+        return [_result(s, s.device, "error", f"cannot read OSPF state: {exc}") for s in specs]
+    state: dict[str, dict[str, str]] = {}
+    for proto, command in OSPF_COMMANDS.items():
+        text = outputs.get(command, "").strip()
+        try:
+            state[proto] = full_adjacencies(json.loads(text) if text else {})
+        except ValueError:
+            state[proto] = {}
+    results = []
+    for spec in specs:
+        up = state.get(spec.probe, {})
+        if spec.source in up:
+            results.append(
+                _result(
+                    spec,
+                    spec.device,
+                    "pass",
+                    f"{spec.probe} Full on {spec.source} with {up[spec.source]}",
+                )
+            )
+        else:
+            seen = ", ".join(f"{i}:{r}" for i, r in sorted(up.items())) or "none"
+            results.append(_result(spec, spec.device, "fail",
+                                   f"no Full {spec.probe} adjacency on {spec.source} "
+                                   f"(Full adjacencies: {seen})"))  # fmt: skip
+    return results
+
+
+def drift_results(
+    specs: list[CheckSpec], plan: Plan, hostname: str, interfaces_ip: dict[str, Any]
+) -> list[CheckResult]:
+    """Compare live interface addresses (Napalm ``get_interfaces_ip``) with the plan."""
+    live: dict[str, set[str]] = {}
+    for iface, families in interfaces_ip.items():
+        for family in ("ipv4", "ipv6"):
+            for address, info in (families.get(family) or {}).items():
+                live.setdefault(iface, set()).add(f"{address}/{info.get('prefix_length')}")
+    results = []
+    for spec in specs:
+        have = live.get(spec.source, set())
+        wanted = str(ipaddress.ip_interface(spec.target_address))
+        if wanted in have:
+            results.append(_result(spec, hostname, "pass", f"{spec.source} has {wanted}"))
+        else:
+            shown = ", ".join(sorted(have)) or "no address"
+            results.append(_result(spec, hostname, "fail",
+                                   f"{spec.source}: missing {wanted} (has {shown})"))  # fmt: skip
+    device = plan.device(hostname)
+    planned = {
+        i.name: {str(a) for a in (i.ipv4, i.ipv6) if a is not None} for i in device.interfaces
+    }
+    for iface, addresses in sorted(live.items()):
+        for address in sorted(addresses):
+            ip = ipaddress.ip_interface(address)
+            if ip.is_link_local or ip.is_loopback or address in planned.get(iface, set()):
+                continue
+            family = "ipv4" if ip.version == 4 else "ipv6"
+            results.append(CheckResult(
+                id=f"drift:{hostname}:{iface}:unknown:{address}", kind="drift",
+                probe="address", site=device.site, host=hostname, source=iface, target=iface,
+                target_address=address, family=family, expect="match", status="fail",
+                evidence=f"{iface} carries {address}, which the plan does not know",
+            ))  # fmt: skip
+    return results
+
+
+def run_router(driver: Any, plan: Plan, hostname: str, specs: list[CheckSpec]) -> list[CheckResult]:
+    """Every check of one router, over one Napalm session."""
+    probes = [s for s in specs if s.probe in ("ping", "tcp")]
+    routing = [s for s in specs if s.kind == "routing"]
+    drift = [s for s in specs if s.kind == "drift"]
+    results = shell_probes(probes, hostname, driver.run_shell) if probes else []
+    results += routing_results(routing, driver)
+    if drift:
+        try:
+            interfaces = driver.get_interfaces_ip()
+        except Exception as exc:
+            results += [_result(s, hostname, "error", f"cannot read addresses: {exc}")
+                        for s in drift]  # fmt: skip
+        else:
+            results += drift_results(drift, plan, hostname, interfaces)
+    return results
+
+
+def run_on_routers(
+    nr: Any, plan: Plan, specs: list[CheckSpec], hosts: list[str], done: Done | None = None
+) -> list[CheckResult]:
+    """Run the router checks of ``hosts`` concurrently with Nornir."""
+    from nornir.core.task import Result, Task
+
+    by_device: dict[str, list[CheckSpec]] = {}
+    for spec in specs:
+        by_device.setdefault(spec.device, []).append(spec)
+
+    def task(task: Task) -> Result:
+        mine = by_device.get(task.host.name, [])
+        try:
+            driver = task.host.get_connection("napalm", task.nornir.config)
+            results = run_router(driver, plan, task.host.name, mine)
+        except Exception as exc:
+            results = [_result(s, s.device, "error", f"unreachable: {type(exc).__name__}: {exc}")
+                       for s in mine]  # fmt: skip
+        if done is not None:
+            done(len(mine))
+        return Result(host=task.host, result=results)
+
+    wanted = set(hosts) & set(by_device)
+    aggregated = nr.filter(filter_func=lambda h: h.name in wanted).run(task=task, on_failed=True)
+    results: list[CheckResult] = []
+    for name in sorted(wanted):
+        value = aggregated[name][0].result if name in aggregated else None
+        if isinstance(value, list):
+            results += value
+        else:
+            results += [_result(s, name, "error", "no result from the device")
+                        for s in by_device[name]]  # fmt: skip
+    nr.close_connections(on_good=True, on_failed=True)
+    missing = set(by_device) - set(hosts)
+    for name in sorted(missing):
+        results += [_result(s, name, "error", "device not reachable on this target")
+                    for s in by_device[name]]  # fmt: skip
+    return results
+
+
+def run_on_clients(
+    info: Any, specs: list[CheckSpec], done: Done | None = None, workers: int = 8
+) -> list[CheckResult]:
+    """Run reachability/isolation probes from the lab's LAN clients (local ``nsenter``)."""
+    clients = {(c.router, c.lan): c for c in info.clients}
+    jobs: dict[str, tuple[Any, list[CheckSpec]]] = {}
+    for spec in specs:
+        if spec.probe not in ("ping", "tcp"):
+            continue
+        client = clients.get((spec.device, spec.lan))
+        if client is not None:
+            jobs.setdefault(client.name, (client, []))[1].append(spec)
+
+    def one(name: str) -> list[CheckResult]:
+        client, mine = jobs[name]
+        sources: dict[str, str] = {}
+        for address in client.addresses:
+            sources.setdefault("ipv4" if address.version == 4 else "ipv6", str(address.ip))
+
+        def runner(script: str) -> tuple[int, str, str]:
+            proc = subprocess.run(
+                info.exec_argv(name, ["sh", "-c", script]),
+                capture_output=True, text=True, timeout=300, check=False,
+            )  # fmt: skip
+            return proc.returncode, proc.stdout, proc.stderr
+
+        results = shell_probes(mine, name, runner, sources)
+        if done is not None:
+            done(len(mine))
+        return results
+
+    out: list[CheckResult] = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        for results in pool.map(one, sorted(jobs)):
+            out += results
+    return out

@@ -251,6 +251,14 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             raise ConnectionException(f"{self.hostname}: {command!r} failed: {exc}") from exc
         return rc, out.decode(errors="replace"), err.decode(errors="replace")
 
+    def run_shell(self, command: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+        """Run a POSIX shell command on the box: (exit status, stdout, stderr).
+
+        Not part of Napalm's contract: netauto uses it for the host firewall (nftables) of
+        FRR routers and for batched verification probes.
+        """
+        return self._run(command, stdin=stdin)
+
     def _vtysh(self, *commands: str) -> str:
         argv = ["vtysh"]
         for command in commands:

@@ -638,6 +638,8 @@ class _Planner:
         for i, vm in enumerate(self.sot.vms):
             site = self.by_slug.get(vm.site) if vm.site else (dcs[0] if dcs else None)
             if site is None or (site.site_id, vm.network) not in self.lan4:
+                if self.shortfall:  # the LAN could not be allocated: already reported
+                    continue
                 self.problem(
                     ("vms", i, "network"),
                     f"no planned LAN {vm.network!r} for VM {vm.name}",

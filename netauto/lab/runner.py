@@ -481,6 +481,8 @@ def down(prefix: str, runtime: Path | None = None) -> DownReport:
     existed = runtime.exists()
     if existed:
         shutil.rmtree(runtime, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        runtime.parent.rmdir()  # /run/netauto, only when no other lab uses it
     return DownReport(namespaces=sorted(names), processes=len(pids | late), runtime_removed=existed)
 
 

@@ -25,10 +25,12 @@ module: netauto_vm_interface
 short_description: Dual-stack addresses and default routes of an interface (check/diff aware)
 options:
   interface: {description: Interface name., type: str, required: true}
-  addresses: {description: Addresses with prefix length (IPv4 and IPv6)., type: list, elements: str, default: []}
+  addresses:
+    {description: Addresses with prefix length (IPv4 and IPv6)., type: list, elements: str}
   gateway4: {description: IPv4 default gateway ("" = leave alone)., type: str, default: ""}
   gateway6: {description: IPv6 default gateway ("" = leave alone)., type: str, default: ""}
-  nodad: {description: Add IPv6 addresses without duplicate address detection (labs)., type: bool, default: false}
+  nodad:
+    {description: Add IPv6 addresses without DAD (labs)., type: bool, default: false}
 """
 
 
@@ -110,13 +112,17 @@ def main() -> None:
                     actions.append(argv)
             actions.append(["ip", fam, "route", "replace", "default", "via", gw, "dev", ifname])
 
-    result: dict[str, object] = {"changed": bool(actions), "commands": [" ".join(a) for a in actions]}
+    result: dict[str, object] = {
+        "changed": bool(actions),
+        "commands": [" ".join(a) for a in actions],
+    }
     if module._diff and actions:
 
         def state(addrs: set[str], routes: dict[str, list[str]], link_up: bool) -> str:
             lines = [f"link {ifname} {'up' if link_up else 'down'}"]
             lines += [f"address {a}" for a in sorted(addrs)]
-            lines += [f"default{fam} via {r}" for fam in sorted(routes) for r in routes[fam]]
+            label = {"-4": "ipv4", "-6": "ipv6"}
+            lines += [f"default {label[f]} via {r}" for f in sorted(routes) for r in routes[f]]
             return "\n".join(lines) + "\n"
 
         result["diff"] = {

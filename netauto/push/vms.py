@@ -443,11 +443,13 @@ def vms_command(
     from netauto.sot.loader import load_sot
 
     if fmt not in ("table", "json"):
-        raise InputError(Problem(None, None, "--format", f"unknown format {fmt!r}",
-                                 hint="table or json"))  # fmt: skip
+        raise InputError(
+            Problem(None, None, "--format", f"unknown format {fmt!r}", hint="table or json")
+        )
     if target not in ("lab", "prod"):
-        raise InputError(Problem(None, None, "--target", f"unknown target {target!r}",
-                                 hint="lab or prod"))  # fmt: skip
+        raise InputError(
+            Problem(None, None, "--target", f"unknown target {target!r}", hint="lab or prod")
+        )
     opts = settings(ctx)
     loaded = load_sot(opts.inventory)
     plan = build_plan(

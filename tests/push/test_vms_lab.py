@@ -61,8 +61,9 @@ def test_lab_vms_configured_then_unchanged_then_drift(dc_lab: LabInfo, tmp_path:
     assert [(r.outcome, r.changed) for r in second] == [("unchanged", 0)] * len(vms)
     assert vm_drift(plan, vm_facts(sot, plan, dc_lab, tmp_path)) == []
 
-    argv = dc_lab.exec_argv(vms[1], ["ip", "-6", "addr", "add", "2001:db8:9610:150::bad/64",
-                                     "dev", "eth0", "nodad"])  # fmt: skip
+    argv = dc_lab.exec_argv(
+        vms[1], ["ip", "-6", "addr", "add", "2001:db8:9610:150::bad/64", "dev", "eth0", "nodad"]
+    )
     subprocess.run(argv, check=True)
     drift = vm_drift(plan, vm_facts(sot, plan, dc_lab, tmp_path))
     assert [(d.host, d.field) for d in drift] == [(vms[1], "ipv6")]

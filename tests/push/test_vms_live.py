@@ -102,8 +102,21 @@ class MiniLab:
         netns(ROUTER, "ip", "link", "set", dc.interface, "up")
         # The commune office LAN, shortened to a direct veth router <-> client.
         self.add_ns(CLIENT)
-        sh("ip", "-n", ROUTER, "link", "add", office.interface, "type", "veth",
-           "peer", "name", "eth0", "netns", CLIENT)  # fmt: skip
+        sh(
+            "ip",
+            "-n",
+            ROUTER,
+            "link",
+            "add",
+            office.interface,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "eth0",
+            "netns",
+            CLIENT,
+        )
         for address in (f"{office.gateway4}/{office.ipv4.prefixlen}", f"{office.gateway6}/64"):
             netns(ROUTER, "ip", "addr", "add", address, "dev", office.interface)
         netns(ROUTER, "ip", "link", "set", office.interface, "up")
@@ -120,8 +133,21 @@ class MiniLab:
             ns = self.vm_ns(vm)
             self.add_ns(ns)
             port = f"{dc.interface}-v{index}"
-            sh("ip", "-n", ROUTER, "link", "add", port, "type", "veth",
-               "peer", "name", "eth0", "netns", ns)  # fmt: skip
+            sh(
+                "ip",
+                "-n",
+                ROUTER,
+                "link",
+                "add",
+                port,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                "eth0",
+                "netns",
+                ns,
+            )
             netns(ROUTER, "ip", "link", "set", port, "master", dc.interface, "up")
             self.start_sshd(vm, ns)
             for service in next(v for v in self.plan.vms if v.name == vm).services:

@@ -493,6 +493,15 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
 
     def _restore(self) -> str:
         rc, out = self._reload("reload", "rollback.conf")
+        if rc != 0:
+            # frr-reload exits non-zero when a "no ..." line finds nothing left to remove
+            # (e.g. an nd prefix that went away with its address): judge by the result.
+            test_rc, test_out, _ = self._run(
+                f"{shlex.quote(self._frr_reload)} --test {self._path('rollback.conf')}",
+                timeout=300,
+            )
+            if test_rc == 0 and not parse.reload_diff(test_out):
+                return "restored the previous configuration"
         return "restored the previous configuration" if rc == 0 else f"restore failed: {out}"
 
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:

@@ -418,19 +418,39 @@ def traceroute_result(text: str) -> models.TracerouteResultDict:
     return {"success": hops}
 
 
+_NEVER_SHOWN = re.compile(r"^(frr version \S+|ip forwarding|ipv6 forwarding)$")
+"""Lines FRR accepts but never shows in its running config when they are in effect."""
+
+
 def reload_diff(frr_reload_test: str) -> str:
     """The change set from ``frr-reload.py --test``; ``""`` when there is nothing to change.
 
-    Keeps frr-reload's own sections ("Lines To Delete", "Lines To Add") and drops colour codes
-    and blank padding.
+    Keeps frr-reload's own sections ("Lines To Delete", "Lines To Add") and drops colour codes,
+    blank padding, and lines FRR never shows when in effect (``frr version``, ``ip forwarding``,
+    ``ipv6 forwarding``), which frr-reload would otherwise report as a change forever.
 
     Examples:
         >>> reload_diff("\\nLines To Add\\n============\\nip route 198.51.100.0/24 Null0\\n\\n")
         'Lines To Add\\n============\\nip route 198.51.100.0/24 Null0'
         >>> reload_diff("\\n\\n")
         ''
+        >>> reload_diff("Lines To Add\\n============\\nfrr version 8.4\\nip forwarding\\n")
+        ''
     """
-    return _ANSI.sub("", frr_reload_test).strip()
+    text = _ANSI.sub("", frr_reload_test).strip()
+    sections: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("Lines To ") or not sections:
+            sections.append([line])
+        elif not _NEVER_SHOWN.match(line.strip()):
+            sections[-1].append(line)
+    kept = []
+    for section in sections:
+        body = [x for x in section[1:] if x.strip() and not set(x.strip()) <= {"="}]
+        if section[0].startswith("Lines To ") and not body:
+            continue
+        kept.append("\n".join(section).strip())
+    return "\n\n".join(k for k in kept if k)
 
 
 def reload_added(frr_reload_test: str) -> str:

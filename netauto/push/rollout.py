@@ -2,7 +2,8 @@
 
 Devices are ordered so that the one you reach the others through is changed last: commune
 and department CPEs first, then hubs, then the data-centre core. The first device (or the
-``canary`` ones) forms stage 0; the rest go in batches of ``batch`` devices.
+``canary`` ones) forms stage 0; the rest go in batches of at most ``batch`` devices of one
+role.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def stages(hosts: Sequence[tuple[str, str]], batch: int, canary: Sequence[str] =
         ...     print(stage.name, stage.hosts)
         canary ['cm-a-r1']
         batch 1 ['cm-b-r1', 'cm-c-r1']
-        batch 2 ['hub-01-r1', 'dc-core-r1']
+        batch 2 ['hub-01-r1']
+        batch 3 ['dc-core-r1']
         >>> [s.hosts for s in stages(hs, batch=10, canary=["hub-01-r1"])]
-        [['hub-01-r1'], ['cm-a-r1', 'cm-b-r1', 'cm-c-r1', 'dc-core-r1']]
+        [['hub-01-r1'], ['cm-a-r1', 'cm-b-r1', 'cm-c-r1'], ['dc-core-r1']]
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
@@ -42,9 +44,16 @@ def stages(hosts: Sequence[tuple[str, str]], batch: int, canary: Sequence[str] =
     ordered = [name for name, _ in sorted(hosts, key=lambda item: ROLE_ORDER.get(item[1], 1))]
     chosen = [h for h in ordered if h in set(canary)] or ordered[:1]
     rest = [h for h in ordered if h not in chosen]
+    roles = dict(hosts)
     result = [Stage(index=0, name="canary", hosts=chosen)] if chosen else []
-    for number, start in enumerate(range(0, len(rest), batch), start=1):
-        result.append(
-            Stage(index=number, name=f"batch {number}", hosts=rest[start : start + batch])
-        )
+    batch_hosts: list[str] = []
+    for host in rest:
+        # A batch never mixes roles: hubs wait for their communes, the core for the hubs,
+        # so each device's post-check can expect its neighbours to be on their new config.
+        if batch_hosts and (len(batch_hosts) == batch or roles[batch_hosts[-1]] != roles[host]):
+            result.append(Stage(index=len(result), name=f"batch {len(result)}", hosts=batch_hosts))
+            batch_hosts = []
+        batch_hosts.append(host)
+    if batch_hosts:
+        result.append(Stage(index=len(result), name=f"batch {len(result)}", hosts=batch_hosts))
     return result

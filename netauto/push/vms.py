@@ -417,29 +417,33 @@ def vm_facts(
     ]
 
 
-# --- CLI (registered by netauto/push/cli.py) ---------------------------------------------------
+# --- CLI (wired by netauto/push/cli.py) ---------------------------------------------------------
 
 
-def vms_command(
-    ctx: typer.Context,
-    commit: bool = typer.Option(False, "--commit", help="Apply (default: Ansible check mode)."),
-    host: list[str] = typer.Option([], "--host", help="Only this VM (repeatable)."),
-    target: str = typer.Option("lab", "--target", help="'lab' (the running lab) or 'prod'."),
-    lab: str | None = typer.Option(None, "--lab", help="Lab prefix or runtime directory."),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
-) -> None:
-    """Configure the data-centre VMs with the netauto_vm Ansible role (dry run unless --commit).
+def run_vms(
+    inventory: Path,
+    state_dir: Path,
+    *,
+    commit: bool,
+    target: str = "lab",
+    hosts: list[str] | None = None,
+    lab_prefix: str | None = None,
+    credentials: Path | None = None,
+    fmt: str = "table",
+) -> list[VmResult]:
+    """The body of ``netauto push --vms``: load SoT + plan, run, print the table or JSON.
 
-    Examples:
-        netauto push --vms                       # check mode + diff against the running lab
-        netauto push --vms --commit              # apply
-        netauto push --vms --host dc-lgsp-01 --format json
+    ``target`` is ``lab`` (the running lab ``lab_prefix``) or ``prod`` (each VM as
+    ``<name>.<management.domain>``; user and key from ``--credentials``/environment as for
+    the routers). Returns the results; the caller decides the exit code.
+
+    Raises:
+        InputError: a bad option, SoT, ledger or VM name, or no running lab.
     """
     from netauto.console import out
     from netauto.lab.state import info
-    from netauto.plan.build import build_plan
-    from netauto.plan.ledger import ledger_path, load_ledger
-    from netauto.settings import settings
+    from netauto.plan import plan_for
+    from netauto.push import credentials as creds
     from netauto.sot.loader import load_sot
 
     if fmt not in ("table", "json"):
@@ -450,17 +454,49 @@ def vms_command(
         raise InputError(
             Problem(None, None, "--target", f"unknown target {target!r}", hint="lab or prod")
         )
-    opts = settings(ctx)
-    loaded = load_sot(opts.inventory)
-    plan = build_plan(
-        loaded.sot, load_ledger(ledger_path(opts.inventory)), locations=loaded.locations
-    ).plan
-    where: VmTarget | LabInfo = info(lab) if target == "lab" else VmTarget(name="prod")
-    results = push_vms(loaded.sot, plan, where, commit, opts.state_dir, host or None)
+    sot = load_sot(inventory).sot
+    plan = plan_for(inventory).plan
+    where: VmTarget | LabInfo
+    if target == "lab":
+        where = info(lab_prefix)
+    else:
+        found = creds.load(credentials)
+        where = VmTarget(name="prod", user=found.username or "root", private_key=found.key_file)
+    results = push_vms(sot, plan, where, commit, state_dir, hosts or None)
     if fmt == "json":
         out.print_json(json.dumps([r.model_dump(mode="json") for r in results]))
     else:
         out.print(results_table(results))
+    return results
+
+
+def vms_command(
+    ctx: typer.Context,
+    commit: bool = typer.Option(False, "--commit", help="Apply (default: Ansible check mode)."),
+    host: list[str] = typer.Option([], "--host", help="Only this VM (repeatable)."),
+    target: str = typer.Option("lab", "--target", "-t", help="lab or prod."),
+    lab_prefix: str | None = typer.Option(
+        None, "--lab-prefix", envvar="NETAUTO_LAB_PREFIX", help="Lab prefix (default na-)."
+    ),
+    credentials: Path | None = typer.Option(
+        None, "--credentials", help="YAML (mode 0600) with username, key_file, for --target prod."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """Configure the data-centre VMs with the netauto_vm Ansible role (dry run unless --commit).
+
+    Examples:
+        netauto push --vms                       # check mode + diff against the running lab
+        netauto push --vms --commit              # apply
+        netauto push --vms --host dc-lgsp-01 --format json
+    """
+    from netauto.settings import settings
+
+    opts = settings(ctx)
+    results = run_vms(
+        opts.inventory, opts.state_dir, commit=commit, target=target, hosts=host,
+        lab_prefix=lab_prefix, credentials=credentials, fmt=fmt,
+    )  # fmt: skip
     failed = [r for r in results if not r.ok]
     if failed:
         raise CheckFailed(

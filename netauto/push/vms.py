@@ -435,7 +435,9 @@ def run_vms(
 
     ``target`` is ``lab`` (the running lab ``lab_prefix``) or ``prod`` (each VM as
     ``<name>.<management.domain>``; user and key from ``--credentials``/environment as for
-    the routers). Returns the results; the caller decides the exit code.
+    the routers). Holds the push lock (``<state_dir>/push.lock``) while Ansible runs, so call
+    it outside the routers' own ``push_lock`` block (or call :func:`push_vms` inside it).
+    Returns the results; the caller decides the exit code.
 
     Raises:
         InputError: a bad option, SoT, ledger or VM name, or no running lab.
@@ -444,6 +446,7 @@ def run_vms(
     from netauto.lab.state import info
     from netauto.plan import plan_for
     from netauto.push import credentials as creds
+    from netauto.push.lock import push_lock
     from netauto.sot.loader import load_sot
 
     if fmt not in ("table", "json"):
@@ -462,7 +465,8 @@ def run_vms(
     else:
         found = creds.load(credentials)
         where = VmTarget(name="prod", user=found.username or "root", private_key=found.key_file)
-    results = push_vms(sot, plan, where, commit, state_dir, hosts or None)
+    with push_lock(state_dir):
+        results = push_vms(sot, plan, where, commit, state_dir, hosts or None)
     if fmt == "json":
         out.print_json(json.dumps([r.model_dump(mode="json") for r in results]))
     else:

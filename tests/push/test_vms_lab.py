@@ -30,7 +30,7 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which("nft"), reason="needs nftables"),
 ]
 
-PREFIX = "ni-"
+PREFIX = "nhl-"
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """`push --vms` against real VM namespaces with real sshd and real Ansible (needs root).
 
-The fixture builds a small slice of the tiny province with prefix ``nh-`` (``nv-`` belongs to
+The fixture builds a small slice of the tiny province with prefix ``nhm-`` (``nv-`` belongs to
 the lab's own tests, whose ``lab down`` removes every ``nv-`` namespace): the DC router
 namespace (bridge ``lan100`` + a commune office LAN ``lan10``), the two data-centre VMs as
 factory-fresh namespaces (``eth0`` on the bridge, no address, own sshd on 127.0.0.1:22 in a
@@ -37,7 +37,7 @@ pytestmark = [
     ),
 ]
 
-PREFIX = "nh-"
+PREFIX = "nhm-"
 ROUTER = f"{PREFIX}dc-core-r1"
 CLIENT = f"{PREFIX}c-office"
 VMS = ("dc-lgsp-01", "dc-portal-01")

@@ -61,6 +61,16 @@ platform_*; VMs under dc_vms). Files are replaced atomically.
   netauto inventory --export nornir build/nornir
   netauto inventory --export ansible build/hosts.yml
   ansible-inventory -i build/hosts.yml --graph
+
+--live asks the network instead of the SoT: every router answers Napalm getters (vendor,
+model, serial, OS version, uptime, interfaces and their addresses), every data-centre VM
+a few shell commands over SSH. The snapshot is stored under <state-dir>/snapshots/
+(<time>-<target>.json and latest.json; `netauto verify --snapshot latest` reads it) and
+listed beside the SoT: missing (in the SoT, not on the target), unreachable (on the target,
+did not answer), unknown (answered, not in the SoT). Exit 1 if a host did not answer.
+
+  netauto inventory --live --target lab
+  netauto inventory --live --target prod --credentials ~/.netauto/prod.yml --format json
 """
 
 
@@ -156,7 +166,20 @@ def inventory(
         metavar="nornir DIR | ansible FILE",
         help="Write a Nornir SimpleInventory directory or an Ansible YAML inventory file.",
     ),
+    live: bool = typer.Option(
+        False, "--live", help="Collect facts from the network (Napalm / SSH) and store them."
+    ),
+    live_target: str = typer.Option("lab", "--target", "-t", help="With --live: lab or prod."),
+    lab_prefix: str | None = typer.Option(
+        None, "--lab-prefix", envvar="NETAUTO_LAB_PREFIX", help="With --live: the lab prefix."
+    ),
+    credentials: Path | None = typer.Option(
+        None, "--credentials", help="With --live --target prod: YAML file (0600) of credentials."
+    ),
 ) -> None:
+    if live:
+        _live_inventory(ctx, output_format, live_target, lab_prefix, credentials)
+        return
     sot = load_sot(settings(ctx).inventory).sot
     hosts = host_inventory(sot)
     if export is not None and export[0] is not None:
@@ -187,6 +210,73 @@ def inventory(
 
 
 inventory.__doc__ = INVENTORY_HELP
+
+
+def _live_inventory(
+    ctx: typer.Context,
+    output_format: OutputFormat,
+    target: str,
+    lab_prefix: str | None,
+    credentials: Path | None,
+) -> None:
+    """``inventory --live``: collect, store and list a snapshot (network stack loaded here)."""
+    import json
+    import os
+
+    from netauto.errors import CheckFailed
+    from netauto.verify import live
+
+    if target not in ("lab", "prod"):
+        raise InputError(Problem(None, None, "--target", f"expected lab or prod: {target!r}"))
+    if target == "lab" and os.geteuid() != 0:
+        raise InputError("--target lab needs root (the lab lives in network namespaces)")
+    opts = settings(ctx)
+    sot = load_sot(opts.inventory).sot
+    with err.status(f"collecting facts ({target})..."):
+        snapshot = live.take_snapshot(
+            "lab" if target == "lab" else "prod", sot, str(opts.inventory),
+            lab_prefix=lab_prefix, credentials_file=credentials,
+        )  # fmt: skip
+    path = live.save_snapshot(opts.state_dir, snapshot)
+    rows = live.compare(live.sot_hosts(sot), snapshot)
+    if output_format is OutputFormat.table:
+        table = Table(title=f"live inventory ({target}, {snapshot.taken})", title_justify="left",
+                      box=box.SIMPLE_HEAD, pad_edge=False)  # fmt: skip
+        for column in ("Host", "Kind", "Status", "Vendor", "OS", "Serial", "Uptime", "Ifs",
+                       "Addrs"):  # fmt: skip
+            wraps = column == "OS"
+            table.add_column(column, no_wrap=not wraps, min_width=10 if wraps else None)
+        for row in rows:
+            facts = snapshot.host(row.name)
+            style = {"ok": "green", "missing": "yellow", "unknown": "yellow"}.get(row.status, "red")
+            status = f"[{style}]{row.status}[/]" + (f" {row.detail}" if row.detail else "")
+            cells = [row.name, row.kind or "-", status]
+            if facts is not None and facts.reachable:
+                addresses = sum(len(i.addresses) for i in facts.interfaces)
+                cells += [facts.vendor, facts.os_version, facts.serial_number[:8],
+                          f"{(facts.uptime_s or 0) / 3600:.1f}h", str(len(facts.interfaces)),
+                          str(addresses)]  # fmt: skip
+            else:
+                cells += ["-"] * 6
+            table.add_row(*cells)
+        out.print(table)
+    else:
+        data = {
+            "snapshot": str(path),
+            "rows": [r.model_dump(mode="json") for r in rows],
+            **snapshot.model_dump(mode="json"),
+        }
+        text = json.dumps(data, indent=1, ensure_ascii=False)
+        if output_format is OutputFormat.yaml:
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        out.print(text, markup=False, highlight=False)
+    counts = {s: sum(r.status == s for r in rows) for s in ("ok", "missing", "unreachable",
+                                                             "unknown")}  # fmt: skip
+    err.print(f"{len(snapshot.hosts)} hosts asked: {counts['ok']} ok, {counts['unreachable']} "
+              f"unreachable, {counts['missing']} missing from the network, {counts['unknown']} "
+              f"unknown to the SoT; snapshot: {path}", markup=False, highlight=False)  # fmt: skip
+    if counts["unreachable"]:
+        raise CheckFailed(f"{counts['unreachable']} hosts did not answer")
 
 
 def register(app: typer.Typer) -> None:

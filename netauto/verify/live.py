@@ -368,3 +368,43 @@ def load_snapshot(state_dir: Path, which: str) -> Snapshot:
             Problem(path, None, "--snapshot", f"unreadable snapshot: {exc}"[:300],
                     "take a new one with `netauto inventory --live`")
         ) from None  # fmt: skip
+
+
+def take_snapshot(
+    target: Literal["lab", "prod"],
+    sot: SoT,
+    inventory: str,
+    *,
+    lab_prefix: str | None = None,
+    credentials_file: Path | None = None,
+    workers: int = 20,
+    done: Callable[[str], None] | None = None,
+) -> Snapshot:
+    """Collect the facts of every router and VM of ``target`` (see :func:`collect`).
+
+    ``lab``: every router and VM of the running lab; ``prod``: every host of the Nornir
+    inventory derived from the SoT (Linux hosts are VMs, the rest routers).
+    """
+    from netauto.push.targets import open_nornir
+
+    taken = now()
+    nr, _ = open_nornir(
+        target, sot, lab_prefix=lab_prefix, credentials_file=credentials_file, workers=workers
+    )
+    hosts: dict[str, HostKind] = {}
+    if target == "lab":
+        from netauto.lab import state
+
+        info = state.info(lab_prefix)
+        hosts = {h.name: "router" for h in info.routers}
+        hosts.update({h.name: "vm" for h in info.vms})
+    else:
+        for name, host in nr.inventory.hosts.items():
+            hosts[name] = "vm" if host.platform == "linux" else "router"
+    return Snapshot(
+        taken=taken,
+        target=target,
+        province=sot.province.name,
+        inventory=inventory,
+        hosts=collect(nr, hosts, done),
+    )

@@ -7,6 +7,7 @@ import os
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich import box
@@ -33,11 +34,16 @@ from a real host on that LAN (the LAN's client namespace). Each run is stored in
 <state-dir>/history.sqlite; `netauto report` turns it into the auditor's report. Exit 0 only
 when every check passes, 1 otherwise.
 
+The drift check asks each router for its addresses and stores what it read as
+<state-dir>/snapshots/<time>-<target>-verify.json; with --snapshot it reads them from a
+stored snapshot instead (`netauto inventory --live` takes a full one: latest.json).
+
 [bold]Examples[/]
 
   netauto verify                          # the whole lab
   netauto verify --site phuong-an-xuyen   # one commune
   netauto verify --junit build/verify.xml --format json > build/verify.json
+  netauto verify --snapshot latest        # drift against the last live inventory
 """
 
 
@@ -85,6 +91,12 @@ def register(app: typer.Typer) -> None:
             None, "--credentials", help="YAML file (0600) with credentials, for --target prod."
         ),
         workers: int = typer.Option(20, "--workers", min=1, help="Routers checked at once."),
+        snapshot: str | None = typer.Option(
+            None,
+            "--snapshot",
+            help="Drift: read addresses from a stored snapshot ('latest', "
+            "a file under <state-dir>/snapshots/, or a path) instead of the devices.",
+        ),
     ) -> None:
         from netauto import __version__
         from netauto.fileio import atomic_write
@@ -92,7 +104,7 @@ def register(app: typer.Typer) -> None:
         from netauto.push.audit import now, who
         from netauto.push.targets import open_nornir
         from netauto.sot.loader import load_sot
-        from netauto.verify import history
+        from netauto.verify import history, live
         from netauto.verify.derive import derive_checks
         from netauto.verify.junit import junit_xml
         from netauto.verify.models import RunInfo, SiteInfo, VerifyRun
@@ -112,6 +124,12 @@ def register(app: typer.Typer) -> None:
             raise InputError([Problem(None, None, "--site", f"unknown site {s!r}")
                               for s in unknown])  # fmt: skip
         plan = plan_for(opts.inventory).plan
+        stored = None
+        if snapshot is not None:
+            stored = live.load_snapshot(opts.state_dir, snapshot)
+            if stored.target != target:
+                raise InputError(Problem(None, None, "--snapshot", f"snapshot of {stored.target}"
+                                         f", not {target}", "take one on this target"))  # fmt: skip
         started = now()
         nr, reachable = open_nornir(target, sot, lab_prefix=lab_prefix,  # type: ignore[arg-type]
                                     credentials_file=credentials, workers=workers)  # fmt: skip
@@ -146,7 +164,12 @@ def register(app: typer.Typer) -> None:
                 with lock:
                     progress.advance(bar, count)
 
-            results = run_on_routers(nr, plan, specs, reachable, done)
+            seen: dict[str, dict[str, Any]] = {}
+            results = run_on_routers(
+                nr, plan, specs, reachable, done,
+                snapshot=live.snapshot_addresses(stored) if stored is not None else None,
+                seen=seen,
+            )  # fmt: skip
             if lab_info is not None and client_specs:
                 results += run_on_clients(lab_info, client_specs, done)
         chosen = {s.site for s in specs}
@@ -166,6 +189,18 @@ def register(app: typer.Typer) -> None:
             checks=sorted(results, key=lambda c: c.id),
         )  # fmt: skip
         run_id = history.save_run(opts.state_dir, run)
+        if stored is None and seen:
+            used = live.save_snapshot(
+                opts.state_dir,
+                live.addresses_snapshot(
+                    started, target, sot.province.name, str(opts.inventory), seen
+                ),
+                "verify",
+            )
+            err.print(f"addresses read: {used}", markup=False, highlight=False)
+        elif snapshot is not None:
+            err.print(f"addresses from snapshot {snapshot} ({stored.taken if stored else ''})",
+                      markup=False, highlight=False)  # fmt: skip
         if junit is not None:
             atomic_write(junit, junit_xml(run))
         if fmt == "json":

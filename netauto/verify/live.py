@@ -333,14 +333,56 @@ def snapshot_stamp(taken: str) -> str:
     return dt.datetime.fromisoformat(taken).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def save_snapshot(state_dir: Path, snapshot: Snapshot) -> Path:
-    """Store ``snapshot`` as ``snapshots/<timestamp>.json`` and ``snapshots/latest.json``."""
+def save_snapshot(state_dir: Path, snapshot: Snapshot, source: str = "") -> Path:
+    """Store ``snapshot`` as ``snapshots/<timestamp>-<target>[-<source>].json``.
+
+    A full snapshot (``source`` empty: ``inventory --live``) also becomes
+    ``snapshots/latest.json``; a partial one (``source="verify"``: addresses only) does not.
+    """
     directory = state_dir / SNAPSHOT_DIR
     text = snapshot.model_dump_json(indent=1)
-    path = directory / f"{snapshot_stamp(snapshot.taken)}-{snapshot.target}.json"
+    suffix = f"-{source}" if source else ""
+    path = directory / f"{snapshot_stamp(snapshot.taken)}-{snapshot.target}{suffix}.json"
     atomic_write(path, text)
-    atomic_write(directory / LATEST, text)
+    if not source:
+        atomic_write(directory / LATEST, text)
     return path
+
+
+def addresses_snapshot(
+    taken: str, target: str, province: str, inventory: str, tables: dict[str, Any]
+) -> Snapshot:
+    """A snapshot holding only routers' interface addresses (what a live verify read).
+
+    Examples:
+        >>> snap = addresses_snapshot("2025-07-01T08:30:00+00:00", "lab", "P", "inv",
+        ...     {"r1": {"lo": {"ipv4": {"10.0.0.1": {"prefix_length": 32}}}}})
+        >>> snap.hosts[0].interfaces[0].addresses
+        ['10.0.0.1/32']
+    """
+    hosts = []
+    for name, raw in sorted(tables.items()):
+        table: AddressTable = {
+            iface: {
+                fam: {a: dict(info) for a, info in addrs.items()} for fam, addrs in fams.items()
+            }
+            for iface, fams in raw.items()
+        }
+        hosts.append(
+            HostFacts(
+                name=name, kind="router", platform="", reachable=True, hostname=name,
+                interfaces=[InterfaceFacts(name=i, addresses=address_list(table, i))
+                            for i in sorted(table)],
+                interfaces_ip=table, collected=taken,
+            )
+        )  # fmt: skip
+    return Snapshot(taken=taken, target=target, province=province, inventory=inventory,
+                    hosts=hosts)  # fmt: skip
+
+
+def snapshot_addresses(snapshot: Snapshot) -> dict[str, AddressTable]:
+    """Hostname → interface addresses, for every host that answered in ``snapshot``."""
+    return {h.name: h.interfaces_ip for h in snapshot.hosts if h.reachable}
 
 
 def load_snapshot(state_dir: Path, which: str) -> Snapshot:

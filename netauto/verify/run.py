@@ -23,6 +23,8 @@ from netauto.verify.probes import build_script, judge, parse_output, probe_comma
 from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
 
 Done = Callable[[int], None]
+Addresses = dict[str, Any]
+"""Napalm ``get_interfaces_ip`` of one router: interface → family → address → info."""
 
 
 def _result(spec: CheckSpec, host: str, status: Status, evidence: str, **extra: Any) -> CheckResult:
@@ -148,28 +150,54 @@ def drift_results(
     return results
 
 
-def run_router(driver: Any, plan: Plan, hostname: str, specs: list[CheckSpec]) -> list[CheckResult]:
-    """Every check of one router, over one Napalm session."""
+def run_router(
+    driver: Any,
+    plan: Plan,
+    hostname: str,
+    specs: list[CheckSpec],
+    addresses: Addresses | None = None,
+    seen: dict[str, Addresses] | None = None,
+) -> list[CheckResult]:
+    """Every check of one router, over one Napalm session.
+
+    ``addresses`` (from a stored snapshot) replaces asking the device for its interface
+    addresses; otherwise the addresses read live are put in ``seen`` under ``hostname``.
+    """
     probes = [s for s in specs if s.probe in ("ping", "tcp")]
     routing = [s for s in specs if s.kind == "routing"]
     drift = [s for s in specs if s.kind == "drift"]
     results = shell_probes(probes, hostname, driver.run_shell) if probes else []
     results += routing_results(routing, driver)
-    if drift:
+    if drift and addresses is not None:
+        results += drift_results(drift, plan, hostname, addresses)
+    elif drift:
         try:
             interfaces = driver.get_interfaces_ip()
         except Exception as exc:
             results += [_result(s, hostname, "error", f"cannot read addresses: {exc}")
                         for s in drift]  # fmt: skip
         else:
+            if seen is not None:
+                seen[hostname] = interfaces
             results += drift_results(drift, plan, hostname, interfaces)
     return results
 
 
 def run_on_routers(
-    nr: Any, plan: Plan, specs: list[CheckSpec], hosts: list[str], done: Done | None = None
+    nr: Any,
+    plan: Plan,
+    specs: list[CheckSpec],
+    hosts: list[str],
+    done: Done | None = None,
+    snapshot: dict[str, Addresses] | None = None,
+    seen: dict[str, Addresses] | None = None,
 ) -> list[CheckResult]:
-    """Run the router checks of ``hosts`` concurrently with Nornir."""
+    """Run the router checks of ``hosts`` concurrently with Nornir.
+
+    With ``snapshot`` (hostname → interface addresses from a stored snapshot) the drift
+    checks read addresses from it; a router missing from it gets drift ``error``s. Without,
+    the addresses read live from each router are collected into ``seen``.
+    """
     from nornir.core.task import Result, Task
 
     by_device: dict[str, list[CheckSpec]] = {}
@@ -177,16 +205,25 @@ def run_on_routers(
         by_device.setdefault(spec.device, []).append(spec)
 
     def task(task: Task) -> Result:
-        mine = by_device.get(task.host.name, [])
+        name = task.host.name
+        mine = by_device.get(name, [])
+        stored: Addresses | None = None
+        early: list[CheckResult] = []
+        if snapshot is not None:
+            stored = snapshot.get(name)
+            if stored is None:
+                missing = [s for s in mine if s.kind == "drift"]
+                mine = [s for s in mine if s.kind != "drift"]
+                early = [_result(s, name, "error", "host not in the snapshot") for s in missing]
         try:
             driver = task.host.get_connection("napalm", task.nornir.config)
-            results = run_router(driver, plan, task.host.name, mine)
+            results = run_router(driver, plan, name, mine, stored, seen)
         except Exception as exc:
             results = [_result(s, s.device, "error", f"unreachable: {type(exc).__name__}: {exc}")
                        for s in mine]  # fmt: skip
         if done is not None:
-            done(len(mine))
-        return Result(host=task.host, result=results)
+            done(len(mine) + len(early))
+        return Result(host=task.host, result=early + results)
 
     wanted = set(hosts) & set(by_device)
     aggregated = nr.filter(filter_func=lambda h: h.name in wanted).run(task=task, on_failed=True)

@@ -432,8 +432,13 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                 raise error(f"cannot read {filename}: {exc}") from exc
         if config is None:
             raise error("give a filename or a config string")
-        self._upload("candidate.conf", config)
-        rc, out, err = self._run(f"vtysh --dryrun -f {self._path('candidate.conf')}")
+        # One exec channel: upload, then FRR's parser on the uploaded file.
+        rc, out, err = self._run(
+            f"umask 077 && mkdir -p {shlex.quote(self._state_dir)} && "
+            f"cat > {self._path('candidate.conf')} && "
+            f"vtysh --dryrun -f {self._path('candidate.conf')}",
+            stdin=config.encode(),
+        )
         if rc != 0:
             raise error(f"{self.hostname}: FRR rejects the candidate:\n{(err + out).strip()}")
         self._candidate = config

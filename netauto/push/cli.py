@@ -116,6 +116,7 @@ def _run(
     settle: float,
     continue_on_error: bool,
     fmt: str,
+    workers: int = 20,
 ) -> list[Any]:
     from netauto.plan import plan_for
     from netauto.push import audit
@@ -137,7 +138,7 @@ def _run(
     loaded = load_sot(opts.inventory)
     plan = plan_for(opts.inventory).plan
     nr, reachable = open_nornir(target, loaded.sot, lab_prefix=lab_prefix,  # type: ignore[arg-type]
-                                credentials_file=credentials)  # fmt: skip
+                                credentials_file=credentials, workers=workers)  # fmt: skip
     chosen = _select(plan, reachable, hosts, sites)
     candidates, missing = load_candidates(plan, configs, chosen)
     if missing:
@@ -197,6 +198,8 @@ def register(app: typer.Typer) -> None:
     creds_opt = typer.Option(None, "--credentials", help="YAML file (mode 0600) with username, "
                              "password/key_file, for --target prod.")  # fmt: skip
     format_opt = typer.Option("table", "--format", "-f", help="table or json")
+    workers_opt = typer.Option(20, "--workers", min=1, help="Devices handled at once (SSH "
+                               "sessions in parallel).")  # fmt: skip
 
     @app.command("diff", help=DIFF_HELP)
     def diff(
@@ -208,11 +211,12 @@ def register(app: typer.Typer) -> None:
         lab_prefix: str | None = prefix_opt,
         credentials: Path | None = creds_opt,
         fmt: str = format_opt,
+        workers: int = workers_opt,
     ) -> None:
         results = _run(ctx, action="diff", commit=False, target=target, hosts=host, sites=site,
                        configs=configs, lab_prefix=lab_prefix, credentials=credentials,
                        batch=1000, canary=[], revert_in=0, settle=0, continue_on_error=True,
-                       fmt=fmt)  # fmt: skip
+                       fmt=fmt, workers=workers)  # fmt: skip
         if any(r.outcome in ("unreachable", "failed") for r in results):
             raise CheckFailed("some devices could not be diffed")
 
@@ -238,6 +242,7 @@ def register(app: typer.Typer) -> None:
         lab_prefix: str | None = prefix_opt,
         credentials: Path | None = creds_opt,
         fmt: str = format_opt,
+        workers: int = workers_opt,
     ) -> None:
         if settle >= revert_in:
             raise InputError(Problem(None, None, "--settle", "must be shorter than --revert-in"))
@@ -245,6 +250,7 @@ def register(app: typer.Typer) -> None:
                        sites=site, configs=configs, lab_prefix=lab_prefix,
                        credentials=credentials, batch=batch, canary=canary,
                        revert_in=revert_in, settle=settle,
-                       continue_on_error=continue_on_error, fmt=fmt)  # fmt: skip
+                       continue_on_error=continue_on_error, fmt=fmt,
+                       workers=workers)  # fmt: skip
         if any(r.failed for r in results):
             raise CheckFailed("push failed on some devices (see the table and the audit log)")

@@ -104,11 +104,15 @@ def push_device(
     commit: bool,
     revert_in: int = 120,
     post_check: Callable[[], PostCheck] | None = None,
+    before_commit: Callable[[], None] | None = None,
     firewall: str | None = None,
     stage: str = "",
 ) -> DeviceResult:
     """Diff, and with ``commit`` apply, ``candidate`` on one device (see the module doc).
 
+    ``before_commit`` runs once the device is known to change, right before the commit (the
+    post-check's baseline: adjacencies up at that moment must stay up); an error there leaves
+    the device untouched and is reported as ``failed``.
     ``firewall`` is the host firewall ruleset of an FRR router (see :mod:`netauto.push.hostfw`);
     the driver must then offer ``run_shell``. Errors raised while loading, comparing or
     committing leave the device on its old configuration and are reported as ``failed``.
@@ -145,6 +149,8 @@ def push_device(
     committed = bool(config_diff.strip())
     backup = ""
     try:
+        if before_commit is not None:
+            before_commit()
         if not committed:
             driver.discard_config()
         elif native:

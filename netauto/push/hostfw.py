@@ -41,10 +41,12 @@ def fingerprint(text: str) -> str:
 
 def diff(box: Shell, candidate: str, name: str) -> str:
     """Unified diff between the ruleset applied on the box and ``candidate`` ("" if equal)."""
-    rc, applied, _ = box.run_shell(f"cat {APPLIED} 2>/dev/null")
-    current = applied if rc == 0 else ""
-    live, _, _ = box.run_shell(f"nft list table {TABLE} >/dev/null 2>&1")
-    if current == candidate and live == 0:
+    # One round trip: "L" if the table is loaded ("-" if not), then the recorded ruleset.
+    _, answer, _ = box.run_shell(
+        f"nft list table {TABLE} >/dev/null 2>&1 && printf L || printf -; cat {APPLIED} 2>/dev/null"
+    )
+    live, current = answer[:1] == "L", answer[1:]
+    if current == candidate and live:
         return ""
     if current == candidate:
         current = ""  # recorded but not loaded (e.g. after a reboot): apply again

@@ -128,7 +128,12 @@ def run_rollout(
     from nornir.core.task import Result, Task
 
     by_host = {c.host: c for c in candidates}
-    stages = rollout.stages([(c.host, c.role) for c in candidates], options.batch, options.canary)
+    if options.commit:
+        stages = rollout.stages(
+            [(c.host, c.role) for c in candidates], options.batch, options.canary
+        )
+    else:  # a dry-run changes nothing: no reason to stage it
+        stages = [rollout.Stage(index=0, name="dry-run", hosts=[c.host for c in candidates])]
     ready: set[str] = set()
     results: list[DeviceResult] = []
     lock = threading.Lock()
@@ -147,15 +152,21 @@ def run_rollout(
             )
             return Result(host=task.host, result=outcome, failed=True)
         post: Callable[[], PostCheck] | None = None
-        if candidate.platform == "frr":
+        baseline: Callable[[], None] | None = None
+        if candidate.platform == "frr" and options.commit:
             device = plan.device(candidate.host)
             peers = {i.name: i.peer for i in device.interfaces if i.kind == "p2p" and i.peer}
             with lock:
                 expected = {name for name, peer in peers.items() if peer in ready}
-            try:
-                before = adjacency_state(driver)
-            except Exception:
-                before = {}
+            before: dict[str, set[str]] = {}
+
+            def snapshot(driver: Any = driver, before: dict[str, set[str]] = before) -> None:
+                try:
+                    before.update(adjacency_state(driver))
+                except Exception:  # no baseline: only adjacencies to ready peers are checked
+                    before.clear()
+
+            baseline = snapshot
             post = make_post_check(
                 driver, before, expected, options.settle, {k: v for k, v in peers.items() if v}
             )
@@ -167,6 +178,7 @@ def run_rollout(
             commit=options.commit,
             revert_in=options.revert_in,
             post_check=post,
+            before_commit=baseline,
             firewall=candidate.firewall,
             stage=stage,
         )

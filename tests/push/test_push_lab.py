@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import PIPE
 
 import pytest
 
@@ -68,8 +69,18 @@ class PushLab:
 
     def push(self, cli: Cli, *extra: str | Path, configs: Path | None = None) -> CliResult:
         """``netauto push`` in-process against this lab, JSON output."""
-        return cli(*self.args("push", "--lab-prefix", PREFIX, "--configs",
-                              configs or self.configs, "-f", "json", *extra))  # fmt: skip
+        return cli(
+            *self.args(
+                "push",
+                "--lab-prefix",
+                PREFIX,
+                "--configs",
+                configs or self.configs,
+                "-f",
+                "json",
+                *extra,
+            )
+        )
 
     def sh(self, host: str, *argv: str, check: bool = True) -> str:
         """Run ``argv`` inside lab host ``host``; its stdout."""
@@ -104,10 +115,10 @@ class PushLab:
         return state
 
 
-def netauto(*args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def netauto(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """The real ``netauto`` executable as a subprocess."""
-    return subprocess.run([str(NETAUTO), *map(str, args)], capture_output=True, text=True,
-                          timeout=300, check=False, **kwargs)  # type: ignore[call-overload]  # fmt: skip
+    argv = [str(NETAUTO), *map(str, args)]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
 
 
 def results(res: CliResult) -> dict[str, dict[str, object]]:
@@ -131,8 +142,11 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
 def p2p_links() -> dict[str, set[str]]:
     """Every router's point-to-point interfaces in the plan (where OSPF must be Full)."""
     plan = plan_for(TINY).plan
-    return {d.hostname: {i.name for i in d.interfaces if i.kind == "p2p" and i.peer}
-            for d in plan.devices if d.hostname in ROUTERS}  # fmt: skip
+    return {
+        d.hostname: {i.name for i in d.interfaces if i.kind == "p2p" and i.peer}
+        for d in plan.devices
+        if d.hostname in ROUTERS
+    }
 
 
 def variant(lab: PushLab, name: str, host: str, edit: Callable[[str], str]) -> Path:
@@ -144,6 +158,13 @@ def variant(lab: PushLab, name: str, host: str, edit: Callable[[str], str]) -> P
     conf = directory / f"{host}.conf"
     conf.write_text(edit(conf.read_text(encoding="utf-8")), encoding="utf-8")
     return directory
+
+
+def hub_description(config: str) -> str:
+    """A harmless change on the hub: a circuit note in one link description."""
+    old = " description l-1001 to cm-anxuyen-r1\n"
+    assert old in config
+    return config.replace(old, " description l-1001 to cm-anxuyen-r1 (VNPT)\n")
 
 
 def uplink_shut(config: str) -> str:
@@ -161,8 +182,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PushLab]:
     work = tmp_path_factory.mktemp("push-lab")
     state, configs = work / "state", work / "configs"
     try:
-        up = netauto("-i", TINY, "--state-dir", state, "lab", "up", "--prefix", PREFIX,
-                     "--no-clients")  # fmt: skip
+        up = netauto(
+            "-i", TINY, "--state-dir", state, "lab", "up", "--prefix", PREFIX, "--no-clients"
+        )
         assert up.returncode == 0, up.stdout + up.stderr
         render = netauto("-i", TINY, "--state-dir", state, "render", "-o", configs)
         assert render.returncode == 0, render.stdout + render.stderr
@@ -176,8 +198,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PushLab]:
 @pytest.fixture
 def converged(lab: PushLab, cli: Cli) -> PushLab:
     """The lab on the rendered configs (pushed once if a test before did not)."""
-    if any("hostname" not in lab.running(h) or "router ospf" not in lab.running(h)
-           for h in ROUTERS):  # fmt: skip
+    if any(
+        "hostname" not in lab.running(h) or "router ospf" not in lab.running(h) for h in ROUTERS
+    ):
         res = lab.push(cli, "--commit", "--settle", "40")
         assert res.code == 0, res.err
     return lab
@@ -187,7 +210,7 @@ def test_dry_run_on_fresh_routers_changes_nothing(lab: PushLab, cli: Cli) -> Non
     before = lab.all_running()
     res = lab.push(cli)
     assert res.code == 0, res.err
-    assert outcomes(res) == {h: "would-change" for h in ROUTERS}
+    assert outcomes(res) == dict.fromkeys(ROUTERS, "would-change")
     diff = str(results(res)["hub-01-r1"]["diff"])
     assert "ip ospf network point-to-point" in diff and "table inet netauto" in diff
     assert lab.all_running() == before
@@ -197,7 +220,7 @@ def test_dry_run_on_fresh_routers_changes_nothing(lab: PushLab, cli: Cli) -> Non
 def test_fresh_push_commits_converges_then_no_changes(lab: PushLab, cli: Cli) -> None:
     first = lab.push(cli, "--commit", "--settle", "40")
     assert first.code == 0, first.err
-    assert outcomes(first) == {h: "committed" for h in ROUTERS}
+    assert outcomes(first) == dict.fromkeys(ROUTERS, "committed")
     by_host = results(first)
     assert by_host[CANARY]["stage"] == "canary"
     assert [by_host[h]["stage"] for h in ROUTERS[3:]] == ["batch 2", "batch 3"]
@@ -214,7 +237,7 @@ def test_fresh_push_commits_converges_then_no_changes(lab: PushLab, cli: Cli) ->
 
     second = lab.push(cli, "--commit")
     assert second.code == 0, second.err
-    assert outcomes(second) == {h: "unchanged" for h in ROUTERS}
+    assert outcomes(second) == dict.fromkeys(ROUTERS, "unchanged")
     assert all(r["diff"] == "" for r in results(second).values())
 
     records = audit.read(lab.state)
@@ -228,17 +251,21 @@ def test_fresh_push_commits_converges_then_no_changes(lab: PushLab, cli: Cli) ->
 
 
 def test_diff_verb_after_push_is_empty(converged: PushLab, cli: Cli) -> None:
-    res = cli(*converged.args("diff", "--lab-prefix", PREFIX, "--configs", converged.configs,
-                              "-f", "json"))  # fmt: skip
+    res = cli(
+        *converged.args(
+            "diff", "--lab-prefix", PREFIX, "--configs", converged.configs, "-f", "json"
+        )
+    )
     assert res.code == 0, res.err
-    assert outcomes(res) == {h: "unchanged" for h in ROUTERS}
+    assert outcomes(res) == dict.fromkeys(ROUTERS, "unchanged")
 
 
 def test_refused_line_keeps_old_config_and_stops_rollout(converged: PushLab, cli: Cli) -> None:
     lab = converged
     before = lab.all_running()
-    bad = variant(lab, "refused", CANARY, lambda text: text.replace("\nend\n", "\n" + REFUSED
-                                                                     + "end\n"))  # fmt: skip
+    bad = variant(
+        lab, "refused", CANARY, lambda text: text.replace("\nend\n", "\n" + REFUSED + "end\n")
+    )
     res = lab.push(cli, "--commit", configs=bad)
     assert res.code == 1
     by_host = results(res)
@@ -246,7 +273,7 @@ def test_refused_line_keeps_old_config_and_stops_rollout(converged: PushLab, cli
     assert "remote-as" in str(by_host[CANARY]["error"]) or "refused" in str(
         by_host[CANARY]["error"]
     ), by_host[CANARY]
-    assert {h: by_host[h]["outcome"] for h in ROUTERS[1:]} == {h: "skipped" for h in ROUTERS[1:]}
+    assert {h: by_host[h]["outcome"] for h in ROUTERS[1:]} == dict.fromkeys(ROUTERS[1:], "skipped")
     assert lab.all_running() == before  # byte for byte, on every router
     assert not lab.pending(CANARY)
     last = audit.read(lab.state)[-5:]
@@ -259,8 +286,9 @@ def test_link_down_fails_post_check_and_rolls_back(converged: PushLab, cli: Cli)
     assert lab.adjacencies(host) == {"ospf": {"eth0"}, "ospf6": {"eth0"}}
     bad = variant(lab, "uplink-shut", host, uplink_shut)
     started = time.monotonic()
-    res = lab.push(cli, "--commit", "--host", host, "--settle", "6", "--revert-in", "60",
-                   configs=bad)  # fmt: skip
+    res = lab.push(
+        cli, "--commit", "--host", host, "--settle", "6", "--revert-in", "60", configs=bad
+    )
     assert time.monotonic() - started < 60  # inside the confirm window
     assert res.code == 1
     result = results(res)[host]
@@ -280,11 +308,9 @@ def test_second_push_refused_then_killed_push_reverts(converged: PushLab, cli: C
     before = lab.running(host)
     bad = variant(lab, "hold", host, uplink_shut)
     env = {**os.environ, "NETAUTO_LAB_PREFIX": PREFIX}
-    holder = subprocess.Popen(
-        [str(NETAUTO), *map(str, lab.args("push", "--configs", bad, "--commit", "--host", host,
-                                          "--settle", "50", "--revert-in", "60"))],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+    options = ["--commit", "--host", host, "--settle", "25", "--revert-in", "30"]
+    argv = [str(a) for a in [NETAUTO, *lab.args("push", "--configs", bad, *options)]]
+    holder = subprocess.Popen(argv, stdout=PIPE, stderr=PIPE, text=True, env=env)
     try:
         assert wait_for(lambda: lab.pending(host), 60), "the first push never committed"
         second = lab.push(cli, "--commit")
@@ -296,7 +322,7 @@ def test_second_push_refused_then_killed_push_reverts(converged: PushLab, cli: C
         holder.send_signal(signal.SIGKILL)
         holder.communicate(timeout=30)
     assert "shutdown" in lab.running(host)  # committed, never confirmed
-    assert wait_for(lambda: not lab.pending(host), 75), "no automatic revert"
+    assert wait_for(lambda: not lab.pending(host), 45), "no automatic revert"
     assert lab.running(host) == before
     assert wait_for(lambda: lab.adjacencies(host) == {"ospf": {"eth0"}, "ospf6": {"eth0"}}, 60)
     # The lock died with its process: the next push runs.
@@ -313,9 +339,7 @@ def test_dead_sshd_is_unreachable_others_unaffected(converged: PushLab, cli: Cli
     os.kill(pid, signal.SIGTERM)
     assert wait_for(lambda: not Path(f"/proc/{pid}").exists(), 10)
     try:
-        changed = variant(lab, "ssh-dead", "hub-01-r1",
-                          lambda t: t.replace("description l-1001 to cm-anxuyen-r1",
-                                              "description l-1001 to cm-anxuyen-r1 (VNPT)"))  # fmt: skip
+        changed = variant(lab, "ssh-dead", "hub-01-r1", hub_description)
         res = lab.push(cli, "--commit", "--continue-on-error", "--settle", "20", configs=changed)
         assert res.code == 1
         by_host = results(res)
@@ -328,10 +352,13 @@ def test_dead_sshd_is_unreachable_others_unaffected(converged: PushLab, cli: Cli
         assert "(VNPT)" in after["hub-01-r1"]
     finally:
         subprocess.run(
-            lab.info.exec_argv(host, ["/usr/sbin/sshd", "-f", str(hdir / "sshd_config"),
-                                      "-E", str(hdir / "sshd.log")]),
-            check=True, timeout=30,
-        )  # fmt: skip
+            lab.info.exec_argv(
+                host,
+                ["/usr/sbin/sshd", "-f", str(hdir / "sshd_config"), "-E", str(hdir / "sshd.log")],
+            ),
+            check=True,
+            timeout=30,
+        )
     restored = lab.push(cli, "--commit", "--host", "hub-01-r1", "--host", host)
     assert restored.code == 0, restored.err
     assert outcomes(restored) == {"hub-01-r1": "committed", host: "unchanged"}

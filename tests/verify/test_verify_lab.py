@@ -76,6 +76,25 @@ class Lab:
             time.sleep(1)
 
 
+def wait_converged(lab: Lab, timeout: float = 90) -> None:
+    """Until every commune router has a route to every VM in both families.
+
+    ``push`` returns once the OSPF adjacencies are Full; the routes follow a few seconds
+    later (LSA flooding and SPF). Verifying before that would report a transient state.
+    """
+    targets = [str(a) for vm in lab.plan.vms for a in (vm.ipv4.ip, vm.ipv6.ip)]
+    routers = [s.lans[0].device for s in lab.plan.sites if s.kind == "commune" and s.lans]
+    deadline = time.monotonic() + timeout
+    for router in routers:
+        for address in targets:
+            while subprocess.run(
+                lab.info.exec_argv(router, ["ip", "route", "get", address]),
+                capture_output=True, check=False,
+            ).returncode:  # fmt: skip
+                assert time.monotonic() < deadline, f"{router}: no route to {address}"
+                time.sleep(0.5)
+
+
 def _netauto(state: Path, *args: str | Path) -> None:
     env = {**os.environ, "NETAUTO_LAB_PREFIX": PREFIX, "NETAUTO_STATE_DIR": str(state)}
     proc = subprocess.run(
@@ -95,13 +114,20 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         _netauto(state, "lab", "up")
         _netauto(state, "render", "-o", configs)
         _netauto(state, "push", "--configs", configs, "--commit")
-        yield Lab(info(PREFIX), plan_for(TINY).plan, state, configs)
+        built = Lab(info(PREFIX), plan_for(TINY).plan, state, configs)
+        wait_converged(built)
+        yield built
     finally:
         runner.down(PREFIX)
 
 
 def failing(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c["id"]: c for c in run["checks"] if c["status"] != "pass"}
+
+
+def brief(checks: dict[str, dict[str, Any]]) -> str:
+    return "\n".join(f"{c['status']} {i} @{c['host']}: {c['evidence'][:160]}"
+                     for i, c in checks.items())  # fmt: skip
 
 
 def uplink(plan: Plan, router: str) -> tuple[str, str, str]:
@@ -116,7 +142,7 @@ def uplink(plan: Plan, router: str) -> tuple[str, str, str]:
 def test_verify_passes_after_push(lab: Lab, cli: CLI, tmp_path: Path) -> None:
     junit = tmp_path / "verify.xml"
     code, run = lab.verify(cli, "--junit", str(junit))
-    assert failing(run) == {}
+    assert failing(run) == {}, brief(failing(run))
     assert code == 0
     kinds = {c["kind"] for c in run["checks"]}
     assert kinds == {"reachability", "isolation", "routing", "drift"}

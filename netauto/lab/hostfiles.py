@@ -57,6 +57,10 @@ def runtime_mountpoint(runtime: Path) -> PurePosixPath | None:
         return None
 
 
+IGMP_MAX_MEMBERSHIPS = 1024
+"""Multicast groups one socket may join (Linux default 20: too few for OSPF on a hub)."""
+
+
 def anchor_script(runtime: Path, host: LabHost) -> str:
     """Shell run as the host's anchor: set up its namespaces, then sleep forever.
 
@@ -72,6 +76,10 @@ def anchor_script(runtime: Path, host: LabHost) -> str:
         "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad",
     ]
     forward = "1" if host.kind == "router" else "0"
+    if host.kind == "router":
+        # ospfd joins 224.0.0.5 on every interface through one socket; Linux allows 20
+        # memberships per socket by default, so a hub with more links never hears the rest.
+        lines.append(f"echo {IGMP_MAX_MEMBERSHIPS} > /proc/sys/net/ipv4/igmp_max_memberships")
     lines += [
         f"echo {forward} > /proc/sys/net/ipv4/ip_forward",
         f"echo {forward} > /proc/sys/net/ipv6/conf/all/forwarding",

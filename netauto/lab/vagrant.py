@@ -91,7 +91,8 @@ PROVISION = <<~'SHELL'
   apt-get update -q
   apt-get install -y -q frr frr-pythontools
   sed -i -E 's/^(bgpd|ospfd|ospf6d|staticd)=no/\1=yes/' /etc/frr/daemons
-  printf 'net.ipv4.ip_forward=1\nnet.ipv6.conf.all.forwarding=1\nnet.ipv6.conf.all.accept_dad=0\n' \
+  printf '%s\n' net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+    net.ipv6.conf.all.accept_dad=0 net.ipv4.igmp_max_memberships=1024 \
     > /etc/sysctl.d/90-netauto.conf
   sysctl -q --system
   while read -r mac name; do

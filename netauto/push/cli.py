@@ -243,7 +243,22 @@ def register(app: typer.Typer) -> None:
         credentials: Path | None = creds_opt,
         fmt: str = format_opt,
         workers: int = workers_opt,
+        vms: bool = typer.Option(
+            False, "--vms", help="Configure the data-centre VMs with Ansible instead of the "
+            "routers (check mode + diff unless --commit).",
+        ),
     ) -> None:
+        if vms:
+            from netauto.push.vms import run_vms
+
+            opts = settings(ctx)
+            vm_results = run_vms(opts.inventory, opts.state_dir, commit=commit, target=target,
+                                 hosts=host or None, lab_prefix=lab_prefix,
+                                 credentials=credentials, fmt=fmt)  # fmt: skip
+            if any(not r.ok for r in vm_results):
+                raise CheckFailed("push --vms failed on some VMs (see the table, the audit log "
+                                  "and <state-dir>/ansible/<run>/artifacts)")  # fmt: skip
+            return
         if settle >= revert_in:
             raise InputError(Problem(None, None, "--settle", "must be shorter than --revert-in"))
         results = _run(ctx, action="push", commit=commit, target=target, hosts=host,

@@ -94,21 +94,53 @@ def _reflow_help(typer_app: typer.Typer) -> None:
             _reflow_help(group.typer_instance)
 
 
-def _register() -> None:
-    from netauto.lab import cli as lab_cli
-    from netauto.plan import cli as plan_cli
-    from netauto.push import cli as push_cli
-    from netauto.render import cli as render_cli
-    from netauto.report import cli as report_cli
-    from netauto.sot import cli as sot_cli
-    from netauto.verify import cli as verify_cli
+STAGE_MODULES = {
+    "sot": "netauto.sot.cli",
+    "plan": "netauto.plan.cli",
+    "render": "netauto.render.cli",
+    "push": "netauto.push.cli",
+    "verify": "netauto.verify.cli",
+    "report": "netauto.report.cli",
+    "lab": "netauto.lab.cli",
+}
+VERBS = {
+    "validate": "sot", "inventory": "sot", "init": "sot", "plan": "plan", "render": "render",
+    "diff": "push", "push": "push", "verify": "verify", "report": "report", "lab": "lab",
+}  # fmt: skip
+"""Which stage registers each verb: a run imports only the stage it needs (fast start-up)."""
+_registered: set[str] = set()
 
-    for module in (sot_cli, plan_cli, render_cli, push_cli, verify_cli, report_cli, lab_cli):
-        module.register(app)
+
+def verb_of(argv: list[str]) -> str | None:
+    """The verb in a command line, skipping global options and their values.
+
+    Examples:
+        >>> verb_of(["-i", "inv", "--state-dir", "s", "plan", "--diff"])
+        'plan'
+        >>> verb_of(["--help"]) is None
+        True
+    """
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("-i", "--inventory", "--state-dir"):
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def register_stages(stages: list[str] | None = None) -> None:
+    """Add the verbs of ``stages`` (default: every stage) to the app, once each."""
+    import importlib
+
+    for stage in stages if stages is not None else list(STAGE_MODULES):
+        if stage in _registered:
+            continue
+        importlib.import_module(STAGE_MODULES[stage]).register(app)
+        _registered.add(stage)
     _reflow_help(app)
-
-
-_register()
 
 
 def report_error(exc: NetautoError) -> None:
@@ -127,8 +159,11 @@ def report_error(exc: NetautoError) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``netauto`` console script (exits with the verb's status)."""
+    args = sys.argv[1:] if argv is None else argv
+    stage = VERBS.get(verb_of(args) or "")
+    register_stages([stage] if stage else None)
     try:
-        app(args=argv, prog_name="netauto")
+        app(args=args, prog_name="netauto")
     except NetautoError as exc:
         report_error(exc)
         sys.exit(exc.exit_code)

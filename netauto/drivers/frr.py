@@ -26,12 +26,15 @@ root), ``state_dir``, ``frr_reload`` (path of frr-reload.py), ``commit_verify`` 
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
 import shlex
 import time
 from pathlib import Path
 from typing import Any
 
+import paramiko  # type: ignore[import-untyped]  # no stubs (types-paramiko is not installed)
 from napalm.base import NetworkDriver, models
 from napalm.base import constants as c
 from napalm.base.exceptions import (
@@ -42,6 +45,7 @@ from napalm.base.exceptions import (
     MergeConfigException,
     ReplaceConfigException,
 )
+from netmiko.linux.linux_ssh import LinuxSSH
 
 from netauto.drivers import frr_output as parse
 
@@ -145,6 +149,49 @@ def traceroute_command(
     return shlex.join(argv)
 
 
+class EofProxyCommand(paramiko.ProxyCommand):  # type: ignore[misc]  # paramiko is untyped
+    """paramiko's ``ProxyCommand``, except that the end of the command's output ends a read.
+
+    paramiko (5.1) keeps polling a pipe that reached end of file until its timeout: a router
+    whose sshd is dead, reached through a ProxyCommand (the lab's ``ip netns exec ... nc``, a
+    jump host), then costs a whole connection timeout of busy CPU. Returning what was read
+    (``b""`` at end of file) makes paramiko see a closed connection at once, as on a socket.
+    """
+
+    def recv(self, size: int) -> bytes:
+        buffer = b""
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        try:
+            while len(buffer) < size:
+                wait = None if deadline is None else deadline - time.monotonic()
+                if wait is not None and wait <= 0:
+                    if buffer:
+                        return buffer
+                    raise TimeoutError()
+                ready, _, _ = select.select([self.process.stdout], [], [], wait)
+                if ready:
+                    chunk = os.read(self.process.stdout.fileno(), size - len(buffer))
+                    if not chunk:
+                        return buffer  # end of file: the proxy command is done
+                    buffer += chunk
+            return buffer
+        except TimeoutError:
+            raise
+        except OSError as exc:
+            raise paramiko.ProxyCommandFailure(" ".join(self.cmd), exc.strerror) from exc
+
+
+class _LinuxSSH(LinuxSSH):
+    """Netmiko's Linux connection, with an end-of-file aware ProxyCommand from ssh_config."""
+
+    def _use_ssh_config(self, dict_arg: dict[str, Any]) -> dict[str, Any]:
+        connect = super()._use_ssh_config(dict_arg)
+        sock = connect.get("sock")
+        if type(sock) is paramiko.ProxyCommand:
+            sock.__class__ = EofProxyCommand  # same object, same state: only recv() differs
+        return connect
+
+
 class FRRDriver(NetworkDriver):  # type: ignore[misc]
     """Napalm driver for FRRouting (``napalm.get_network_driver("frr")``)."""
 
@@ -180,11 +227,16 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def open(self) -> None:
         """Connect over SSH and check that FRR answers."""
         try:
-            self.device = self._netmiko_open("linux", netmiko_optional_args=self._netmiko_args)
-        except ConnectionException:
-            raise
+            self.device = self._netmiko_device = _LinuxSSH(
+                host=self.hostname,
+                username=self.username,
+                password=self.password,
+                timeout=self.timeout,
+                **self._netmiko_args,
+            )
         except Exception as exc:
-            raise ConnectionException(f"Cannot connect to {self.hostname}: {exc}") from exc
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise ConnectionException(f"Cannot connect to {self.hostname}: {reason}") from exc
         rc, out, err = self._run("vtysh -c 'show version'")
         if rc != 0 or "FRRouting" not in out:
             self.close()

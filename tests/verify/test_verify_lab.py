@@ -77,22 +77,26 @@ class Lab:
 
 
 def wait_converged(lab: Lab, timeout: float = 90) -> None:
-    """Until every commune router has a route to every VM in both families.
+    """Until every commune router has a route to every VM, and back, in both families.
 
     ``push`` returns once the OSPF adjacencies are Full; the routes follow a few seconds
-    later (LSA flooding and SPF). Verifying before that would report a transient state.
+    later (LSA flooding and SPF), as they do after a link comes back. Verifying before that
+    would report a transient state.
     """
-    targets = [str(a) for vm in lab.plan.vms for a in (vm.ipv4.ip, vm.ipv6.ip)]
-    routers = [s.lans[0].device for s in lab.plan.sites if s.kind == "commune" and s.lans]
+    vms = [str(a) for vm in lab.plan.vms for a in (vm.ipv4.ip, vm.ipv6.ip)]
+    lans = [lan for s in lab.plan.sites if s.kind == "commune" for lan in s.lans[:1]]
+    dc_router = lab.info.host(lab.plan.vms[0].name).router
+    assert dc_router is not None
+    pairs = [(lan.device, address) for lan in lans for address in vms]
+    pairs += [(dc_router, str(a)) for lan in lans for a in (lan.gateway4, lan.gateway6)]
     deadline = time.monotonic() + timeout
-    for router in routers:
-        for address in targets:
-            while subprocess.run(
-                lab.info.exec_argv(router, ["ip", "route", "get", address]),
-                capture_output=True, check=False,
-            ).returncode:  # fmt: skip
-                assert time.monotonic() < deadline, f"{router}: no route to {address}"
-                time.sleep(0.5)
+    for router, address in pairs:
+        while subprocess.run(
+            lab.info.exec_argv(router, ["ip", "route", "get", address]),
+            capture_output=True, check=False,
+        ).returncode:  # fmt: skip
+            assert time.monotonic() < deadline, f"{router}: no route to {address}"
+            time.sleep(0.5)
 
 
 def _netauto(state: Path, *args: str | Path) -> None:
@@ -181,7 +185,7 @@ def test_inventory_live_has_every_router_and_vm(lab: Lab, cli: CLI) -> None:
     assert {h["vendor"] for h in vms.values()} == {"Linux"}
     for vm in lab.plan.vms:
         assert str(vm.ipv6.ip) in vms[vm.name]["interfaces_ip"]["eth0"]["ipv6"]
-    lan = probe_lan(lab.plan.sites[-1])
+    lan = probe_lan(next(s for s in lab.plan.sites if s.kind == "commune"))
     assert lan is not None
     assert str(lan.gateway6) in routers[lan.device]["interfaces_ip"][lan.interface]["ipv6"]
     assert (lab.state / "snapshots" / "latest.json").is_file()
@@ -226,6 +230,7 @@ def test_uplink_down_fails_exactly_that_commune(lab: Lab, cli: CLI) -> None:
     assert "Communes fully dual-stack connected: **2/3**" in md.out
     assert "Isolation checks holding: **24/24**" in md.out
     lab.wait_adjacency(hub, hub_iface)
+    wait_converged(lab)
 
 
 def test_lan_without_ipv6_fails_ipv6_only_and_drift_names_it(lab: Lab, cli: CLI) -> None:
@@ -239,6 +244,7 @@ def test_lan_without_ipv6_fails_ipv6_only_and_drift_names_it(lab: Lab, cli: CLI)
         code, run = lab.verify(cli)
     finally:
         lab.sh(router, "ip", "-6", "addr", "replace", gateway, "dev", lan.interface, "nodad")
+        wait_converged(lab)
     bad = failing(run)
     assert code == 1
     assert {c["family"] for c in bad.values()} == {"ipv6"}

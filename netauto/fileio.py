@@ -11,8 +11,14 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, content: str | bytes, mode: int | None = None) -> None:
+def atomic_write(
+    path: Path, content: str | bytes, mode: int | None = None, *, durable: bool = True
+) -> None:
     """Write ``content`` to ``path`` atomically (same directory temp file + ``os.replace``).
+
+    ``durable`` also flushes the data to disk before the rename (``fsync``), so the file
+    survives a power cut; bulk outputs that can be regenerated (rendered configs) skip it:
+    the rename alone keeps readers from ever seeing half a file.
 
     Examples:
         >>> import tempfile, pathlib
@@ -28,7 +34,8 @@ def atomic_write(path: Path, content: str | bytes, mode: int | None = None) -> N
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         elif path.exists():

@@ -107,7 +107,7 @@ def render(
     if write:
         for config in rendered:
             for file in config.files():
-                atomic_write(output / file.filename, file.text)
+                atomic_write(output / file.filename, file.text, durable=False)
     if not quiet:
         out.print(_summary(rendered, findings, write))
     syntax = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"

@@ -542,11 +542,15 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         return self._pending_pid() is not None
 
     def _cancel_revert(self) -> bool:
-        pid = self._pending_pid()
-        if pid is not None:
-            self._run(f"kill -TERM -- -{pid} 2>/dev/null; kill -TERM {pid} 2>/dev/null; true")
-        self._run(f"rm -f {self._path('pending.pid')}")
-        return pid is not None
+        # One round trip: stop the revert timer (its process group) if it runs, forget it.
+        pid_file = self._path("pending.pid")
+        rc, out, _ = self._run(
+            f'p=$(cat {pid_file} 2>/dev/null); if [ -n "$p" ] && '
+            f'grep -q {REVERT_MARK} /proc/"$p"/cmdline 2>/dev/null; then '
+            f'kill -TERM -- -"$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; echo "$p"; fi; '
+            f"rm -f {pid_file}"
+        )
+        return rc == 0 and out.strip().isdigit()
 
     def _restore(self) -> str:
         rc, out = self._reload("reload", "rollback.conf")

@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from netauto.lab import runner
+from netauto.lab import runner, state
+from netauto.plan import plan_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,28 @@ def step(
     if proc.returncode not in ok:
         print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n", file=sys.stderr)
         raise SystemExit(f"{name} failed")
+
+
+def wait_converged(prefix: str, sot: Path, timeout: float = 180) -> float:
+    """Seconds until every commune router has a route to every VM (both families).
+
+    ``push`` returns when adjacencies are Full; routes follow. The timed verify should see
+    the converged network, not the transient.
+    """
+    plan = plan_for(sot).plan
+    info = state.info(prefix)
+    addresses = [str(a) for vm in plan.vms for a in (vm.ipv4.ip, vm.ipv6.ip)]
+    routers = [s.lans[0].device for s in plan.sites if s.kind == "commune" and s.lans]
+    start = time.monotonic()
+    for router in routers:
+        for address in addresses:
+            while subprocess.run(info.exec_argv(router, ["ip", "route", "get", address]),
+                                 capture_output=True, check=False).returncode:  # fmt: skip
+                if time.monotonic() - start > timeout:
+                    print(f"not converged: {router} has no route to {address}")
+                    return time.monotonic() - start
+                time.sleep(0.5)
+    return time.monotonic() - start
 
 
 def main() -> None:
@@ -68,6 +91,7 @@ def main() -> None:
                 start = time.monotonic()
                 proc = netauto(env, args.sot, *argv)
                 step(name, proc, time.monotonic() - start, ok)
+            print(f"{'settle':<8} {wait_converged(args.prefix, args.sot):7.1f} s", flush=True)
             start = time.monotonic()
             proc = netauto(env, args.sot, "verify", "--format", "json", "--workers",
                            str(args.workers))  # fmt: skip
@@ -91,6 +115,14 @@ def main() -> None:
     print(f"wall time:  {wall:.1f} s (verify process, start to exit)")
     print(f"checks/s:   {len(checks) / wall:.0f}")
     print(f"target < 60 s: {'met' if wall < 60 else 'MISSED'}")
+    on_clients = [c for c in checks if c["host"].startswith("c-")]
+    on_routers = [c for c in checks if not c["host"].startswith("c-")]
+    for side, chosen in (("routers", on_routers), ("clients", on_clients)):
+        scripts = {c["host"]: c["duration_s"] for c in chosen if c["duration_s"]}
+        if scripts:
+            ordered = sorted(scripts.values())
+            print(f"  probe scripts on {side}: {len(scripts)}, median "
+                  f"{ordered[len(ordered) // 2]:.1f} s, max {ordered[-1]:.1f} s")  # fmt: skip
     bad = [c for c in checks if c["status"] in ("fail", "error")]
     for check in bad[:10]:
         print(f"  {check['status']}: {check['id']}: {check['evidence'][:120]}")

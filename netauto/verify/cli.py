@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import os
 import threading
@@ -165,13 +166,20 @@ def register(app: typer.Typer) -> None:
                     progress.advance(bar, count)
 
             seen: dict[str, dict[str, Any]] = {}
-            results = run_on_routers(
-                nr, plan, specs, reachable, done,
-                snapshot=live.snapshot_addresses(stored) if stored is not None else None,
-                seen=seen,
-            )  # fmt: skip
-            if lab_info is not None and client_specs:
-                results += run_on_clients(lab_info, client_specs, done)
+            # LAN clients probe locally (no SSH): run them while the routers are checked.
+            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as side:
+                from_clients = (
+                    side.submit(run_on_clients, lab_info, client_specs, done)
+                    if lab_info is not None and client_specs
+                    else None
+                )
+                results = run_on_routers(
+                    nr, plan, specs, reachable, done,
+                    snapshot=live.snapshot_addresses(stored) if stored is not None else None,
+                    seen=seen,
+                )  # fmt: skip
+                if from_clients is not None:
+                    results += from_clients.result()
         chosen = {s.site for s in specs}
         run = VerifyRun(
             info=RunInfo(

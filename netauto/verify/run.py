@@ -216,7 +216,13 @@ def run_on_routers(
                 mine = [s for s in mine if s.kind != "drift"]
                 early = [_result(s, name, "error", "host not in the snapshot") for s in missing]
         try:
-            driver = task.host.get_connection("napalm", task.nornir.config)
+            try:
+                driver = task.host.get_connection("napalm", task.nornir.config)
+            except Exception:  # one retry: SSH setup times out on a busy machine
+                if "napalm" in task.host.connections:
+                    task.host.close_connection("napalm")
+                time.sleep(1)
+                driver = task.host.get_connection("napalm", task.nornir.config)
             results = run_router(driver, plan, name, mine, stored, seen)
         except Exception as exc:
             results = [_result(s, s.device, "error", f"unreachable: {type(exc).__name__}: {exc}")
@@ -244,7 +250,7 @@ def run_on_routers(
 
 
 def run_on_clients(
-    info: Any, specs: list[CheckSpec], done: Done | None = None, workers: int = 8
+    info: Any, specs: list[CheckSpec], done: Done | None = None, workers: int = 16
 ) -> list[CheckResult]:
     """Run reachability/isolation probes from the lab's LAN clients (local ``nsenter``)."""
     clients = {(c.router, c.lan): c for c in info.clients}

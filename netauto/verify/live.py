@@ -232,33 +232,69 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def exec_command(conn: Any, command: str, timeout: float = 60) -> str:
+    """Run ``command`` over the SSH transport of a Netmiko connection; return its stdout.
+
+    An exec channel (not the interactive shell) has no prompt to match, so a slow host
+    cannot be mistaken for a broken one.
+    """
+    channel = conn.remote_conn_pre.get_transport().open_session(timeout=timeout)
+    try:
+        channel.settimeout(timeout)
+        channel.exec_command(command)
+        chunks: list[bytes] = []
+        while True:
+            data = channel.recv(65536)
+            if not data:
+                break
+            chunks.append(data)
+        status = channel.recv_exit_status()
+    finally:
+        channel.close()
+    text = b"".join(chunks).decode("utf-8", "replace")
+    if status != 0 and not text:
+        raise RuntimeError(f"exit {status}")
+    return text
+
+
 def collect(
     nr: Any, hosts: dict[str, HostKind], done: Callable[[str], None] | None = None
 ) -> list[HostFacts]:
-    """Facts of ``hosts`` (name → kind) over Nornir: Napalm for routers, Netmiko for VMs.
+    """Facts of ``hosts`` (name → kind) over Nornir: Napalm for routers, SSH for VMs.
 
-    A host that cannot be reached or read gives a :class:`HostFacts` with ``reachable``
-    false and the reason in ``error``; collection never stops at one bad host.
+    A host is tried twice (a new connection the second time): SSH setup and reads time out
+    on a busy machine. A host that still cannot be read gives a :class:`HostFacts` with
+    ``reachable`` false and the reason in ``error``; collection never stops at one bad host.
     """
     from nornir.core.task import Result, Task
+
+    def once(task: Task, name: str, platform: str, kind: HostKind, when: str) -> HostFacts:
+        if kind == "vm":
+            conn = task.host.get_connection("netmiko", task.nornir.config)
+            return linux_facts(name, platform, exec_command(conn, LINUX_SCRIPT), when)
+        driver = task.host.get_connection("napalm", task.nornir.config)
+        return router_facts(name, platform, driver, when)
 
     def task(task: Task) -> Result:
         name = task.host.name
         platform = str(task.host.platform or "")
-        when = now()
         kind = hosts[name]
-        try:
-            if kind == "vm":
-                conn = task.host.get_connection("netmiko", task.nornir.config)
-                output = conn.send_command(LINUX_SCRIPT, read_timeout=60)
-                facts = linux_facts(name, platform, str(output), when)
-            else:
-                driver = task.host.get_connection("napalm", task.nornir.config)
-                facts = router_facts(name, platform, driver, when)
-        except Exception as exc:
-            facts = HostFacts(name=name, kind=kind, platform=platform, reachable=False,
-                              error=f"{type(exc).__name__}: {exc}"[:500],
-                              collected=when)  # fmt: skip
+        plugin = "netmiko" if kind == "vm" else "napalm"
+        facts: HostFacts | None = None
+        for _attempt in (1, 2):
+            when = now()
+            try:
+                facts = once(task, name, platform, kind, when)
+                break
+            except Exception as exc:
+                facts = HostFacts(name=name, kind=kind, platform=platform, reachable=False,
+                                  error=f"{type(exc).__name__}: {exc}"[:500],
+                                  collected=when)  # fmt: skip
+                if plugin in task.host.connections:
+                    try:
+                        task.host.close_connection(plugin)
+                    except Exception:  # the connection is broken already; drop it
+                        task.host.connections.pop(plugin, None)
         if done is not None:
             done(name)
         return Result(host=task.host, result=facts)

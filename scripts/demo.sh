@@ -33,6 +33,7 @@ step "push --commit (staged rollout with post-checks)"
 $NETAUTO push --configs "$OUT/configs" --commit --batch 20 | tail -n 6
 step "push --vms --commit (data-centre VMs through ansible-runner)"
 $NETAUTO push --vms --commit | tail -n 8
+step "wait for routing to converge"; sleep 20
 step "verify"; $NETAUTO verify --junit "$OUT/verify.xml" || echo "(verification found failures: see the report)"
 step "report"; $NETAUTO report
 echo

@@ -282,7 +282,9 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                     out += channel.recv(65536)
                 elif channel.recv_stderr_ready():
                     err += channel.recv_stderr(65536)
-                elif channel.exit_status_ready():
+                elif channel.exit_status_ready() and (channel.eof_received or channel.closed):
+                    # sshd may send the exit status before the last of the output: stop only
+                    # once the output stream has ended too (EOF), or it gets cut short.
                     break
                 elif time.monotonic() > deadline:
                     channel.close()

@@ -76,6 +76,14 @@ def anchor_script(runtime: Path, host: LabHost) -> str:
         "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad",
     ]
     forward = "1" if host.kind == "router" else "0"
+    if host.kind == "vm":
+        # A data-centre VM is statically addressed from the plan (as the playbook sets it):
+        # no SLAAC address from the DC router's router advertisements.
+        lines += [
+            f"echo 0 > /proc/sys/net/ipv6/conf/{scope}/{knob}"
+            for scope in ("all", "default")
+            for knob in ("accept_ra", "autoconf")
+        ]
     if host.kind == "router":
         # ospfd joins 224.0.0.5 on every interface through one socket; Linux allows 20
         # memberships per socket by default, so a hub with more links never hears the rest.

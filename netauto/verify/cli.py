@@ -72,6 +72,27 @@ def _summary_table(run_checks: list[object]) -> Table:
     return table
 
 
+def _vm_drift(nr: Any, plan: Any, lab_info: Any, sites: list[str], stored: Any) -> list[Any]:
+    """Drift of the data-centre VMs (addresses from a stored snapshot, or collected now)."""
+    from netauto.verify import live
+    from netauto.verify.run import vm_drift_results
+
+    names = [vm.name for vm in plan.vms if not sites or vm.site in sites]
+    if lab_info is not None:
+        in_lab = {h.name for h in lab_info.vms}
+        names = [n for n in names if n in in_lab]
+    if not names:
+        return []
+    errors: dict[str, str] = {}
+    if stored is not None:
+        tables = {n: t for n, t in live.snapshot_addresses(stored).items() if n in names}
+    else:
+        facts = live.collect(nr, dict.fromkeys(names, "vm"))
+        tables = {f.name: f.interfaces_ip for f in facts if f.reachable}
+        errors = {f.name: f"unreachable: {f.error}" for f in facts if not f.reachable}
+    return vm_drift_results(plan, names, tables, errors)
+
+
 def register(app: typer.Typer) -> None:
     """Add `verify`."""
 
@@ -180,6 +201,7 @@ def register(app: typer.Typer) -> None:
                 )  # fmt: skip
                 if from_clients is not None:
                     results += from_clients.result()
+            results += _vm_drift(nr, plan, lab_info, site, stored)
         chosen = {s.site for s in specs}
         run = VerifyRun(
             info=RunInfo(

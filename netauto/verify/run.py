@@ -285,3 +285,52 @@ def run_on_clients(
         for results in pool.map(one, sorted(jobs)):
             out += results
     return out
+
+
+def vm_drift_results(
+    plan: Plan, names: list[str], tables: dict[str, Any], errors: dict[str, str]
+) -> list[CheckResult]:
+    """Drift of data-centre VMs: each must carry its planned IPv4 and IPv6 address, nothing else.
+
+    ``tables`` holds each VM's addresses in Napalm's ``get_interfaces_ip`` shape (from a live
+    collection or a stored snapshot); the plan does not name a VM's interface, so a planned
+    address counts wherever it sits.
+    """
+    results: list[CheckResult] = []
+    for vm in plan.vms:
+        if vm.name not in names:
+            continue
+        planned = {"ipv4": str(vm.ipv4), "ipv6": str(vm.ipv6)}
+        where: dict[str, str] = {}
+        for iface, families in (tables.get(vm.name) or {}).items():
+            for family in ("ipv4", "ipv6"):
+                for address, info in (families.get(family) or {}).items():
+                    where[f"{address}/{info.get('prefix_length')}"] = iface
+        for family, address in planned.items():
+            base = {
+                "id": f"drift:{vm.name}:{family}", "kind": "drift", "probe": "address",
+                "site": vm.site, "host": vm.name, "target": vm.network,
+                "target_address": address, "family": family, "expect": "match",
+            }  # fmt: skip
+            if vm.name not in tables:
+                reason = errors.get(vm.name, "no address data")
+                results.append(CheckResult(**base, status="error", evidence=reason[:500]))
+            elif address in where:
+                results.append(CheckResult(**base, status="pass", source=where[address],
+                                           evidence=f"{where[address]} has {address}"))  # fmt: skip
+            else:
+                shown = ", ".join(sorted(where)) or "no address"
+                evidence = f"missing {address} (has {shown})"
+                results.append(CheckResult(**base, status="fail", evidence=evidence))
+        for address, iface in sorted(where.items()):
+            ip = ipaddress.ip_interface(address)
+            if ip.is_link_local or ip.is_loopback or address in planned.values():
+                continue
+            results.append(CheckResult(
+                id=f"drift:{vm.name}:{iface}:unknown:{address}", kind="drift", probe="address",
+                site=vm.site, host=vm.name, source=iface, target=vm.network,
+                target_address=address, family="ipv4" if ip.version == 4 else "ipv6",
+                expect="match", status="fail",
+                evidence=f"{iface} carries {address}, which the plan does not know",
+            ))  # fmt: skip
+    return results

@@ -282,3 +282,21 @@ def test_open_forbidden_path_fails_isolation(lab: Lab, cli: CLI) -> None:
 
     code, run = lab.verify(cli, "--no-clients", "--site", sorted(sites)[0])
     assert (code, failing(run)) == (0, {})
+
+
+def test_vm_with_a_wrong_address_is_drift(lab: Lab, cli: CLI) -> None:
+    vm = lab.plan.vms[0]
+    wrong = "2001:db8:9610:150::bad/64"
+    lab.sh(vm.name, "ip", "-6", "addr", "add", wrong, "dev", "eth0", "nodad")
+    try:
+        code, run = lab.verify(cli, "--no-clients", "--site", vm.site)
+    finally:
+        lab.sh(vm.name, "ip", "-6", "addr", "del", wrong, "dev", "eth0")
+    bad = failing(run)
+    assert code == 1
+    assert list(bad) == [f"drift:{vm.name}:eth0:unknown:{wrong}"], brief(bad)
+    assert {c["id"] for c in run["checks"] if c["host"] == vm.name} >= {
+        f"drift:{vm.name}:ipv4", f"drift:{vm.name}:ipv6"
+    }
+    code, run = lab.verify(cli, "--no-clients", "--site", vm.site)
+    assert (code, failing(run)) == (0, {}), brief(failing(run))

@@ -75,6 +75,8 @@ def derive_checks(sot: SoT, plan: Plan, sites: Iterable[str] | None = None) -> l
             checks.append(spec)
 
     for rule in sot.policy:
+        kind: CheckKind = "isolation" if rule.deny else "reachability"
+        expect: Literal["reach", "blocked"] = "blocked" if rule.deny else "reach"
         for slug in group_members(sot, rule.source):
             if wanted is not None and slug not in wanted:
                 continue
@@ -82,71 +84,31 @@ def derive_checks(sot: SoT, plan: Plan, sites: Iterable[str] | None = None) -> l
             lan = probe_lan(site) if site else None
             if site is None or lan is None:
                 continue
-            for target in rule.to:
-                for family in rule.families:
-                    src = _address(lan, family)
-                    if target in sot.services:
-                        svc = sot.services[target]
-                        for vm_name, addr4, addr6 in vms_by_service.get(target, []):
-                            addr = addr4 if family == "ipv4" else addr6
-                            if not rule.deny:
-                                add(
-                                    CheckSpec(
-                                        id=f"reach:{slug}:{target}:{vm_name}:{family}:ping",
-                                        kind="reachability",
-                                        probe="ping",
-                                        site=slug,
-                                        device=lan.device,
-                                        source=src,
-                                        lan=lan.key,
-                                        target=target,
-                                        target_address=addr,
-                                        family=family,
-                                        expect="reach",
-                                    )
-                                )
-                            for port in svc.ports:
-                                if port.proto != "tcp":
-                                    continue
-                                kind: CheckKind = "isolation" if rule.deny else "reachability"
-                                add(
-                                    CheckSpec(
-                                        id=f"{kind}:{slug}:{target}:{vm_name}:{family}:tcp{port.port}",
-                                        kind=kind,
-                                        probe="tcp",
-                                        site=slug,
-                                        device=lan.device,
-                                        source=src,
-                                        lan=lan.key,
-                                        target=target,
-                                        target_address=addr,
-                                        family=family,
-                                        port=port.port,
-                                        expect="blocked" if rule.deny else "reach",
-                                    )
-                                )
-                        continue
-                    for other in group_members(sot, target):
-                        other_site = site_plans.get(other)
-                        other_lan = probe_lan(other_site) if other_site else None
-                        if other == slug or other_lan is None:
-                            continue
-                        kind = "isolation" if rule.deny else "reachability"
-                        add(
-                            CheckSpec(
-                                id=f"{kind}:{slug}:{other}:{family}:ping",
-                                kind=kind,
-                                probe="ping",
-                                site=slug,
-                                device=lan.device,
-                                source=src,
-                                lan=lan.key,
-                                target=other,
-                                target_address=_address(other_lan, family),
-                                family=family,
-                                expect="blocked" if rule.deny else "reach",
-                            )
-                        )
+            for target, family in ((t, f) for t in rule.to for f in rule.families):
+                common = {
+                    "kind": kind, "site": slug, "device": lan.device, "lan": lan.key,
+                    "source": _address(lan, family), "family": family, "expect": expect,
+                }  # fmt: skip
+                if target in sot.services:
+                    for vm_name, addr4, addr6 in vms_by_service.get(target, []):
+                        addr = addr4 if family == "ipv4" else addr6
+                        prefix = f"{slug}:{target}:{vm_name}:{family}"
+                        if not rule.deny:
+                            add(CheckSpec(id=f"reach:{prefix}:ping", probe="ping", target=target,
+                                          target_address=addr, **common))  # fmt: skip
+                        for port in sot.services[target].ports:
+                            if port.proto == "tcp":
+                                add(CheckSpec(id=f"{kind}:{prefix}:tcp{port.port}", probe="tcp",
+                                              target=target, target_address=addr,
+                                              port=port.port, **common))  # fmt: skip
+                    continue
+                for other in group_members(sot, target):
+                    other_site = site_plans.get(other)
+                    other_lan = probe_lan(other_site) if other_site else None
+                    if other != slug and other_lan is not None:
+                        add(CheckSpec(id=f"{kind}:{slug}:{other}:{family}:ping", probe="ping",
+                                      target=other, target_address=_address(other_lan, family),
+                                      **common))  # fmt: skip
 
     for link in plan.links:
         for end, peer in ((link.a, link.b), (link.b, link.a)):

@@ -7,10 +7,14 @@ I/O) and :func:`plan_inventory` (load SoT + ledger, build, no writes) for later 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netauto.plan.build import Change, PlanResult, build_plan, diff_ledgers
 from netauto.plan.ledger import Ledger, ledger_path, load_ledger, save_ledger
 from netauto.plan.models import Plan
+
+if TYPE_CHECKING:
+    from netauto.sot.loader import LoadedSoT
 
 __all__ = [
     "Change",
@@ -21,8 +25,10 @@ __all__ = [
     "diff_ledgers",
     "ledger_path",
     "load_ledger",
+    "plan_cache_key",
     "plan_for",
     "save_ledger",
+    "sot_and_plan",
 ]
 
 
@@ -37,3 +43,48 @@ def plan_for(inventory: Path) -> PlanResult:
     loaded = load_sot(inventory)
     ledger = load_ledger(ledger_path(inventory))
     return build_plan(loaded.sot, ledger, locations=loaded.locations)
+
+
+def plan_cache_key(inventory: Path, ledger: Path | None = None) -> str | None:
+    """The cache key of the SoT at ``inventory`` with its ledger (see :mod:`netauto.cache`).
+
+    None when the SoT directory cannot be listed (loading it reports why).
+    """
+    from netauto import cache
+    from netauto.errors import InputError
+    from netauto.sot.loader import sot_files
+
+    try:
+        files = sot_files(inventory)
+    except InputError:
+        return None
+    return cache.input_key("sot+plan", [*files, ("ledger", ledger or ledger_path(inventory))])
+
+
+def sot_and_plan(inventory: Path, cache_dir: Path | None = None) -> tuple[LoadedSoT, Plan]:
+    """The validated SoT at ``inventory`` and its plan (with the ledger; writes no ledger).
+
+    With ``cache_dir`` (the state directory's ``cache``), a result stored by ``netauto plan``
+    or an earlier call is reused when the SoT files, the ledger and netauto itself are
+    byte-for-byte unchanged; otherwise the work is done and stored.
+
+    Raises:
+        InputError: the SoT or the ledger is invalid, or a pool is exhausted.
+    """
+    from netauto import cache
+    from netauto.sot.loader import LoadedSoT, load_sot
+
+    key = plan_cache_key(inventory) if cache_dir is not None else None
+    hit = cache.load(cache_dir, key)
+    if (
+        isinstance(hit, tuple)
+        and len(hit) == 2
+        and isinstance(hit[0], LoadedSoT)
+        and isinstance(hit[1], Plan)
+    ):
+        return hit[0], hit[1]
+    loaded = load_sot(inventory)
+    ledger = load_ledger(ledger_path(inventory))
+    plan = build_plan(loaded.sot, ledger, locations=loaded.locations).plan
+    cache.store(cache_dir, key, (loaded, plan))
+    return loaded, plan

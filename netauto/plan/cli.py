@@ -119,6 +119,12 @@ def register(app: typer.Typer) -> None:
                 news.print(f"wrote {path}: {summary(result.changes)}", markup=False)
             else:
                 news.print(f"{path}: no changes", markup=False)
+            if ledger_file is None:  # later verbs (render, push, verify) reuse this plan
+                from netauto import cache
+                from netauto.plan import plan_cache_key
+
+                key = plan_cache_key(opts.inventory)
+                cache.store(opts.state_dir / "cache", key, (loaded, result.plan))
             if fmt is None:
                 news.print(usage_table(result))
         if fmt is not None:

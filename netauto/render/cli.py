@@ -12,13 +12,11 @@ from rich.table import Table
 from netauto.console import err, out
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import atomic_write
-from netauto.plan.models import Plan
 from netauto.render.checks import check_rendered
 from netauto.render.engine import default_template_dir, render_all
-from netauto.render.frrsyntax import check_frr_syntax, vtysh_path
+from netauto.render.frrsyntax import start_frr_syntax, vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.settings import settings
-from netauto.sot.loader import LoadedSoT, load_sot
 
 RENDER_HELP = """Render the configuration of every device (and the network file of every VM).
 
@@ -42,14 +40,6 @@ are printed and do not fail. --check runs the checks only and writes nothing.
   netauto render --site hub-01 --check        # check one site, write nothing
   netauto render --ebgp-site phuong-an-xuyen  # that site talks eBGP to its hub
 """
-
-
-def build_plan_for(inventory: Path, loaded: LoadedSoT) -> Plan:
-    """The plan of the SoT at ``inventory``, with its allocation ledger (writes nothing)."""
-    from netauto.plan import build_plan, ledger_path, load_ledger
-
-    ledger = load_ledger(ledger_path(inventory))
-    return build_plan(loaded.sot, ledger, locations=loaded.locations).plan
 
 
 def _summary(rendered: list[RenderedConfig], findings: list[Finding], written: bool) -> Table:
@@ -88,9 +78,10 @@ def render(
     ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No table, only findings."),
 ) -> None:
-    inventory = settings(ctx).inventory
-    loaded = load_sot(inventory)
-    plan = build_plan_for(inventory, loaded)
+    from netauto.plan import sot_and_plan
+
+    opts = settings(ctx)
+    loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
     known_sites = {s.slug for s in loaded.sot.sites}
     bad = [s for s in ebgp_site if s not in known_sites]
     if bad:
@@ -98,7 +89,9 @@ def render(
     options = RenderOptions(ebgp_sites=frozenset(ebgp_site))
     template_dir = templates or default_template_dir()
     rendered = render_all(loaded.sot, plan, host or None, site or None, options, template_dir)
-    findings = check_rendered(plan, rendered) + check_frr_syntax(rendered)
+    syntax_run = start_frr_syntax(rendered)  # FRR's parser runs while Python checks
+    findings = check_rendered(plan, rendered)
+    findings += syntax_run.findings() if syntax_run else []
     errors = [f for f in findings if f.severity == "error"]
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"

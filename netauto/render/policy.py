@@ -79,30 +79,44 @@ def aggregate(
         >>> [str(x) for x in aggregate(lans, [n("10.0.0.64/26")], [n("10.0.0.0/16")])]
         ['10.0.0.0/26', '10.0.1.0/24']
     """
-    ranges = sorted((int(o.network_address), int(o.broadcast_address)) for o in others)
+    members = list(members)
+    if not members:
+        return []
+    version = members[0].version
+    bits = 32 if version == 4 else 128
+    # Integer ranges, one family: ipaddress objects are far too slow for the inner loop.
+    ranges = sorted(
+        (int(o.network_address), int(o.network_address) | int(o.hostmask))
+        for o in others
+        if o.version == version
+    )
     starts = [r[0] for r in ranges]
     # running maximum of range ends, for "does anything overlap [lo, hi]" in O(log n)
     max_end: list[int] = []
     for _, end in ranges:
         max_end.append(max(end, max_end[-1]) if max_end else end)
-    bound_list = list(bounds)
+    bound_ranges = [
+        (int(b.network_address), int(b.network_address) | int(b.hostmask))
+        for b in bounds
+        if b.version == version
+    ]
 
-    def clear(net: IPNetwork) -> bool:
-        lo, hi = int(net.network_address), int(net.broadcast_address)
-        if not any(net.version == b.version and net.subnet_of(b) for b in bound_list):  # type: ignore[arg-type]
+    def clear(lo: int, hi: int) -> bool:
+        if not any(b_lo <= lo and hi <= b_hi for b_lo, b_hi in bound_ranges):
             return False
         pos = bisect.bisect_right(starts, hi)  # ranges starting at or before hi
         return pos == 0 or max_end[pos - 1] < lo
 
     out: list[IPNetwork] = []
     for net in members:
-        current = net
-        while current.prefixlen > 0:
-            parent = current.supernet()
-            if not clear(parent):
+        lo, length = int(net.network_address), net.prefixlen
+        while length > 0:
+            size = 1 << (bits - length + 1)
+            parent_lo = lo & ~(size - 1)
+            if not clear(parent_lo, parent_lo + size - 1):
                 break
-            current = parent
-        out.append(current)
+            lo, length = parent_lo, length - 1
+        out.append(net if length == net.prefixlen else ipaddress.ip_network((lo, length)))
     family: Family = "ipv4" if all(n.version == 4 for n in out) else "ipv6"
     return collapse(out, family)
 

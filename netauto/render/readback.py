@@ -87,6 +87,9 @@ def _add_address(facts: ConfigFacts, iface: str | None, value: str) -> None:
 _ADDR = re.compile(r"^\s+(ip|ipv6) address (\S+(?: \d+\.\d+\.\d+\.\d+)?)\s*$")
 _ACL_ENTRY = re.compile(r"^\s+(?:rule \d+ |\d+ )?(permit|deny)\s+(\S+)?(.*)$")
 _PORT = re.compile(r"(?:eq|dport|destination-port eq) (\S+)")
+_OSPF2 = re.compile(r"ip ospf (?:\d+ )?area")
+_OSPF3 = re.compile(r"ipv6 ospf6? (?:\d+ )?area")
+_NEIGHBOR = re.compile(r"neighbor (\S+) remote-as")
 
 
 def _acl_entry(group: str, family: str, line: str) -> FilterFact | None:
@@ -119,18 +122,19 @@ def read_ios_like(text: str) -> ConfigFacts:
                 acl = (filter_group(words[-1]), family)
             continue
         stripped = line.strip()
-        address = _ADDR.match(line)
+        head = stripped[:4]
+        address = _ADDR.match(line) if head in ("ip a", "ipv6") else None
         if address:
             _add_address(facts, iface, address.group(2))
-        elif iface and re.match(r"ip ospf (?:\d+ )?area", stripped):
+        elif iface and head == "ip o" and _OSPF2.match(stripped):
             facts.interfaces[iface].ospf2 = True
-        elif iface and re.match(r"ipv6 ospf6? (?:\d+ )?area", stripped):
+        elif iface and head == "ipv6" and _OSPF3.match(stripped):
             facts.interfaces[iface].ospf3 = True
         elif acl and not stripped.startswith("remark"):
             entry = _acl_entry(acl[0], acl[1], line)
             if entry:
                 facts.filters.append(entry)
-        neighbor = re.match(r"neighbor (\S+) remote-as", stripped)
+        neighbor = _NEIGHBOR.match(stripped) if head == "neig" else None
         if neighbor:
             if ipaddress.ip_address(neighbor.group(1)).version == 4:
                 facts.bgp4 += 1
@@ -232,6 +236,7 @@ def read_junos(text: str) -> ConfigFacts:
     return facts
 
 
+_NFT_CHAIN = re.compile(r"chain (\S+) \{")
 _NFT_RULE = re.compile(r"^\s*(ip6?) ([ds])addr (\S+)(?: (tcp|udp) dport (\d+))? (accept|drop)")
 
 
@@ -239,11 +244,13 @@ def read_nft(text: str, facts: ConfigFacts) -> None:
     """FRR's side file: filter entries of the nftables ruleset (chains named ``*_v4/_v6``)."""
     chain = ""
     for line in text.splitlines():
-        head = re.match(r"^\s*chain (\S+) \{", line)
-        if head:
-            chain = head.group(1)
+        stripped = line.lstrip()
+        if stripped.startswith("chain "):
+            head = _NFT_CHAIN.match(stripped)
+            if head:
+                chain = head.group(1)
             continue
-        rule = _NFT_RULE.match(line)
+        rule = _NFT_RULE.match(line) if stripped.startswith("ip") else None
         if rule:
             fam, _, _, proto, port, verdict = rule.groups()
             facts.filters.append(

@@ -108,6 +108,8 @@ def _scan(file: Path, text: str) -> None:
     depth and expanded size are measured here, cheaply, with the line of the culprit.
     """
     depth = 0
+    total = 0
+    """Values seen so far (aliases counted expanded)."""
     sizes: dict[str, int] = {}
     """Expanded size of every finished anchor."""
     frames: list[list[Any]] = [[None, 0]]
@@ -125,16 +127,19 @@ def _scan(file: Path, text: str) -> None:
                         "a source of truth needs fewer than ten levels; is this the right file?",
                     )
                 frames.append([event.anchor, 1])
+                total += 1
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
                 anchor, size = frames.pop()
                 if anchor is not None:
                     sizes[anchor] = size
                 frames[-1][1] += size
+                continue  # already counted in ``total``
             elif isinstance(event, yaml.ScalarEvent):
                 if event.anchor is not None:
                     sizes[event.anchor] = 1
                 frames[-1][1] += 1
+                total += 1
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in sizes:
                     raise _fail(
@@ -145,9 +150,10 @@ def _scan(file: Path, text: str) -> None:
                         "define `&name` before using `*name`, outside the value it names",
                     )
                 frames[-1][1] += sizes[event.anchor]
+                total += sizes[event.anchor]
             else:
                 continue
-            if frames[-1][1] > MAX_NODES or sum(f[1] for f in frames) > MAX_NODES:
+            if total > MAX_NODES:
                 raise _fail(
                     file,
                     f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",

@@ -1,0 +1,116 @@
+"""A small on-disk cache of derived data, keyed by the exact bytes of the inputs.
+
+Parsing the SoT's YAML with line numbers, validating it and building the plan is the same
+work for every verb that runs after ``plan`` (render, push, verify, lab). ``netauto plan``
+stores its result here; later verbs reuse it when the SoT files, the ledger and netauto's
+own code are byte-for-byte what they were. Anything else is a miss and the work is redone,
+so the cache can change speed, never results.
+
+Entries are pickles in ``<state dir>/cache`` (directory 0700, files 0600). A pickle can run
+code when loaded, so an entry is only read when it and its directory belong to the
+current user and nobody else can write them; any problem reading an entry is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from netauto.fileio import atomic_write
+
+CACHE_FORMAT = 1
+KEEP = 16
+"""Entries kept per cache directory (the oldest are removed when more are written)."""
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of netauto's own source files (path, size, mtime) and the interpreter.
+
+    Editing netauto (or upgrading Python or pydantic) invalidates every entry.
+    """
+    import pydantic
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version} {pydantic.VERSION}".encode())
+    for path in sorted(root.rglob("*.py")):
+        info = path.stat()
+        digest.update(f"{path.relative_to(root)} {info.st_size} {info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def input_key(kind: str, files: Iterable[Path | tuple[str, Path | None]]) -> str | None:
+    """The cache key of ``kind`` computed from ``files`` (a missing file counts as absent).
+
+    An entry may be a plain path or ``(role, path)``; ``None`` as the path means "no such
+    input". Returns None when a file cannot be read (then nothing is cached).
+
+    Examples:
+        >>> a = input_key("x", [("ledger", None)])
+        >>> a == input_key("x", [("ledger", None)]), a == input_key("y", [("ledger", None)])
+        (True, False)
+    """
+    digest = hashlib.sha256(f"{kind}\n{code_fingerprint()}\n".encode())
+    for item in files:
+        role, path = item if isinstance(item, tuple) else ("file", item)
+        digest.update(f"{role} {path}\n".encode())
+        if path is None:
+            continue
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            digest.update(b"<absent>\n")
+            continue
+        except OSError:
+            return None
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _trusted(path: Path) -> bool:
+    """Owned by us and writable by nobody else (so a pickle in it is our own)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def load(directory: Path | None, key: str | None) -> object | None:
+    """The entry stored under ``key``, or None (absent, untrusted or unreadable)."""
+    if directory is None or key is None:
+        return None
+    path = directory / f"{key}.pickle"
+    if not (_trusted(directory) and _trusted(path)):
+        return None
+    try:
+        with path.open("rb") as handle:
+            value: object = pickle.load(handle)  # our own file: checked above
+            return value
+    except Exception:
+        return None
+
+
+def store(directory: Path | None, key: str | None, value: object) -> None:
+    """Store ``value`` under ``key`` (best effort: a cache that cannot be written is skipped)."""
+    if directory is None or key is None:
+        return
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(directory):
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(directory / f"{key}.pickle", data, mode=0o600, durable=False)
+        entries = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-KEEP]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return

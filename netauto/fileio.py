@@ -6,9 +6,12 @@ A failed or interrupted run never leaves half a file behind.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-import tempfile
 from pathlib import Path
+
+_serial = itertools.count()
+"""Makes temporary names unique within a process (threads included)."""
 
 
 def atomic_write(
@@ -27,23 +30,36 @@ def atomic_write(
         >>> target.read_text()
         'hello\\n'
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o7777  # keep the permissions of the file replaced
+        except FileNotFoundError:
+            mode = 0o644
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_serial)}.tmp")
+    fd = _create(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        elif path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
+            os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _create(tmp: Path) -> int:
+    """Open a new private temporary file (creating its directory; replacing a stale one
+    that a killed process with the same pid left behind)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        return os.open(tmp, flags, 0o600)
+    except FileNotFoundError:
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        os.unlink(tmp)
+    return os.open(tmp, flags, 0o600)

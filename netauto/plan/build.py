@@ -72,7 +72,7 @@ VM_FIRST_HOST = 10
 class Change(BaseModel):
     """One line of ``netauto plan --diff``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     action: Literal["add", "change", "free"]
     key: str
@@ -90,7 +90,7 @@ class Change(BaseModel):
 class PlanResult(BaseModel):
     """What :func:`build_plan` returns: the plan, the ledger to save and what changed."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     plan: Plan
     ledger: Ledger

@@ -31,7 +31,7 @@ HEADER = (
 
 
 class LedgerModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class LanEntry(LedgerModel):
@@ -124,8 +124,11 @@ def _int_key(item: tuple[Any, Any]) -> int:
     return int(item[0])
 
 
-class _LedgerDumper(yaml.SafeDumper):
-    """Block style for the structure, flow style for the small leaf mappings."""
+class _LedgerDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Block style for the structure, flow style for the small leaf mappings.
+
+    libyaml's emitter when PyYAML has it (five times faster, the same bytes).
+    """
 
 
 def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:

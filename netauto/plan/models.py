@@ -17,7 +17,7 @@ InterfaceKind = Literal["loopback", "p2p", "lan"]
 
 
 class PlanModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class InterfacePlan(PlanModel):

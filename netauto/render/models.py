@@ -21,7 +21,7 @@ Proto = Literal["tcp", "udp"]
 
 
 class RenderModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FilterEntry(RenderModel):

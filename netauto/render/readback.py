@@ -69,7 +69,10 @@ def _interface(value: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
         >>> str(_interface("2001:db8::1/127"))
         '2001:db8::1/127'
     """
-    return ipaddress.ip_interface(value.strip().replace(" ", "/"))
+    text = value.strip().replace(" ", "/")
+    if ":" in text:
+        return ipaddress.IPv6Interface(text)
+    return ipaddress.IPv4Interface(text)
 
 
 def _add_address(facts: ConfigFacts, iface: str | None, value: str) -> None:

@@ -45,7 +45,7 @@ BUILTIN_GROUPS: dict[str, str] = {
 class Model(BaseModel):
     """Base of every SoT model: unknown fields are errors (typos never pass silently)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Province(Model):
@@ -148,7 +148,7 @@ class Service(Model):
 class PolicyRule(Model):
     """Which group must reach which services or groups; ``deny`` closes a path instead."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     source: str = Field(alias="from")
     to: list[str]

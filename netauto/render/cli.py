@@ -12,10 +12,10 @@ from rich.table import Table
 from netauto.console import err, out
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import atomic_write
-from netauto.render.checks import check_rendered
-from netauto.render.engine import default_template_dir, render_all
-from netauto.render.frrsyntax import start_frr_syntax, vtysh_path
+from netauto.render.engine import default_template_dir
+from netauto.render.frrsyntax import vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
+from netauto.render.parallel import render_checked
 from netauto.settings import settings
 
 RENDER_HELP = """Render the configuration of every device (and the network file of every VM).
@@ -88,10 +88,9 @@ def render(
         raise InputError([Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad])
     options = RenderOptions(ebgp_sites=frozenset(ebgp_site))
     template_dir = templates or default_template_dir()
-    rendered = render_all(loaded.sot, plan, host or None, site or None, options, template_dir)
-    syntax_run = start_frr_syntax(rendered)  # FRR's parser runs while Python checks
-    findings = check_rendered(plan, rendered)
-    findings += syntax_run.findings() if syntax_run else []
+    rendered, findings = render_checked(
+        loaded.sot, plan, host or None, site or None, options, template_dir
+    )
     errors = [f for f in findings if f.severity == "error"]
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"

@@ -1,0 +1,113 @@
+"""Render and check on every core: the devices are split between this process and a fork.
+
+Rendering and the offline checks are pure per device, so a province's devices split into
+two halves that are rendered, read back and parsed by FRR (``vtysh --dryrun``, run by each
+half on its own configs) side by side. The child sends its results back through a pipe;
+the parent joins them in plan order, so the output is byte-for-byte the serial one. When
+the child fails for any reason, the parent renders the child's half itself: a template
+error is then raised in the parent, with its file and line, exactly as in a serial run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from pathlib import Path
+
+from netauto.cache import dumps
+from netauto.plan.models import Plan
+from netauto.render.checks import check_rendered
+from netauto.render.engine import render_device, render_vm, select
+from netauto.render.frrsyntax import start_frr_syntax
+from netauto.render.models import Finding, RenderedConfig, RenderOptions
+from netauto.render.policy import PolicyIndex, policy_index
+from netauto.sot.models import SoT
+
+MIN_PARALLEL = 64
+"""Fewer devices than this are rendered in one process (a fork costs more than it saves)."""
+
+Result = tuple[list[RenderedConfig], list[Finding], list[Finding]]
+"""Rendered configs, offline-check findings, FRR parser findings."""
+
+
+def cores() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _work(
+    sot: SoT,
+    plan: Plan,
+    devices: list[str],
+    vms: list[str],
+    options: RenderOptions | None,
+    template_dir: Path | None,
+    policy: PolicyIndex,
+) -> Result:
+    rendered = [render_device(sot, plan, h, options, template_dir, policy) for h in devices]
+    rendered += [render_vm(sot, plan, v, template_dir) for v in vms]
+    syntax_run = start_frr_syntax(rendered)  # FRR's parser runs while Python checks
+    findings = check_rendered(plan, rendered)
+    return rendered, findings, syntax_run.findings() if syntax_run else []
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def render_checked(
+    sot: SoT,
+    plan: Plan,
+    hosts: list[str] | None = None,
+    sites: list[str] | None = None,
+    options: RenderOptions | None = None,
+    template_dir: Path | None = None,
+    workers: int | None = None,
+) -> tuple[list[RenderedConfig], list[Finding]]:
+    """Render the selected devices and VMs and run every offline check on them.
+
+    Returns the configs in plan order and the findings (address and parity checks first,
+    then FRR's parser), the same as rendering and checking serially.
+    """
+    devices, vms = select(sot, plan, hosts, sites)
+    policy = policy_index(sot, plan)
+    workers = cores() if workers is None else workers
+    if workers < 2 or len(devices) < MIN_PARALLEL or not hasattr(os, "fork"):
+        rendered, checks, syntax = _work(sot, plan, devices, vms, options, template_dir, policy)
+        return rendered, checks + syntax
+    half = len(devices) // 2
+    mine, theirs = devices[:half], devices[half:]
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render its half, send it back, never return into the CLI
+        code = 0
+        try:
+            os.close(read_fd)
+            data = dumps(_work(sot, plan, theirs, vms, options, template_dir, policy))
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(data)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    try:
+        first = _work(sot, plan, mine, [], options, template_dir, policy)
+    finally:
+        data = _read_all(read_fd)
+        os.close(read_fd)
+        _, status = os.waitpid(pid, 0)
+    second: Result | None = None
+    if os.waitstatus_to_exitcode(status) == 0:
+        with contextlib.suppress(Exception):
+            second = pickle.loads(data)  # from our own fork, through our own pipe
+    if second is None:
+        second = _work(sot, plan, theirs, vms, options, template_dir, policy)
+    return first[0] + second[0], first[1] + second[1] + first[2] + second[2]

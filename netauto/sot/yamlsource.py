@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -33,9 +33,11 @@ _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 PathKey = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Location:
-    """Where a value was written: file and 1-based line and column."""
+class Location(NamedTuple):
+    """Where a value was written: file and 1-based line and column.
+
+    A named tuple: a SoT has one per value, and they are made by the ten thousand.
+    """
 
     file: Path
     line: int | None = None

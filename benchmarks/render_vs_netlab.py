@@ -5,7 +5,9 @@ spread over the hubs (each commune: 1 router, an office LAN and a Wi-Fi LAN, one
 to its hub), every router FRR, OSPF, dual-stack. netauto gets it as a SoT directory,
 netlab as a topology file (PyPI ``networklab``, the ``bench`` extra; it needs a larger
 ``MAX_NODE_ID`` and management pool at this size). Both tools run as subprocesses, in the
-same run, on the same machine; the script prints both wall times and the ratio.
+same run, on the same machine; the script prints both wall times and the ratio. netauto
+runs ``--repeat`` times (default 5), each from a cold start (fresh SoT copy, no ledger, empty
+state directory, so nothing is cached), and its median is compared with one netlab run.
 
 Usage: ``.venv/bin/python benchmarks/render_vs_netlab.py [--communes 226] [--hubs 10]``
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -139,6 +142,9 @@ def main() -> None:
     parser.add_argument("--communes", type=int, default=226)
     parser.add_argument("--hubs", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="netauto runs, each cold (the median is used)"
+    )
     args = parser.parse_args()
     routers = 1 + args.hubs + args.communes
     work = Path(tempfile.mkdtemp(prefix="netauto-bench-"))
@@ -152,16 +158,31 @@ def main() -> None:
         yaml.safe_dump(netlab_topology(args.communes, args.hubs), sort_keys=False),
     )
     netauto = str(BIN / "netauto")
-    state = ["--state-dir", str(work / "state")]
     print(f"{routers} routers ({args.hubs} hubs, {args.communes} communes); work dir {work}")
-    t_plan = _run([netauto, "-i", str(sot_dir), *state, "plan"], work)
-    t_render = _run(
-        [netauto, "-i", str(sot_dir), *state, "render", "-q", "-o", str(work / "configs")], work
+    runs: list[tuple[float, float]] = []
+    for number in range(args.repeat):
+        # every run starts cold: a fresh copy of the SoT, no ledger, an empty state directory
+        run_dir = work / f"run-{number}"
+        shutil.copytree(sot_dir, run_dir / "sot")
+        state = ["--state-dir", str(run_dir / "state")]
+        t_plan = _run([netauto, "-i", str(run_dir / "sot"), *state, "plan"], work)
+        t_render = _run(
+            [netauto, "-i", str(run_dir / "sot"), *state, "render", "-q", "-o",
+             str(run_dir / "configs")],
+            work,
+        )  # fmt: skip
+        runs.append((t_plan, t_render))
+        print(f"netauto run {number + 1}: plan {t_plan:5.2f} s + render {t_render:5.2f} s")
+    files = len(list((work / "run-0" / "configs").iterdir()))
+    totals = sorted(p + r for p, r in runs)
+    t_netauto = statistics.median(totals)
+    t_plan = statistics.median(p for p, _ in runs)
+    print(f"netauto plan      {t_plan:8.2f} s  (median of {len(runs)})")
+    print(
+        f"netauto render    {statistics.median(r for _, r in runs):8.2f} s  "
+        f"({files} files, offline checks included; median of {len(runs)})"
     )
-    files = len(list((work / "configs").iterdir()))
-    t_netauto = t_plan + t_render
-    print(f"netauto plan      {t_plan:8.2f} s")
-    print(f"netauto render    {t_render:8.2f} s  ({files} files, offline checks included)")
+    print(f"netauto total     {t_netauto:8.2f} s  (median; best {totals[0]:.2f} s)")
     netlab = str(BIN / "netlab")
     t_netlab = _run([netlab, "create", "topology.yml"], lab_dir)
     print(f"netlab create     {t_netlab:8.2f} s")

@@ -42,3 +42,13 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
 def tiny() -> Path:
     """The tiny SoT: 1 data centre, 1 hub, 3 communes, 2 VMs."""
     return TINY
+
+
+@pytest.fixture
+def inv(tiny: Path, tmp_path: Path) -> Path:
+    """A writable copy of the tiny SoT."""
+    import shutil
+
+    target = tmp_path / "inventory"
+    shutil.copytree(tiny, target)
+    return target

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import yaml
 
 from netauto import cache
@@ -16,13 +14,6 @@ from netauto.sot.loader import load_sot
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]
-
-
-@pytest.fixture
-def inv(tiny: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "inventory"
-    shutil.copytree(tiny, target)
-    return target
 
 
 def test_store_then_load_round_trips(tmp_path: Path) -> None:

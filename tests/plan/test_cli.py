@@ -17,13 +17,6 @@ from tests.conftest import CliResult
 Cli = Callable[..., CliResult]
 
 
-@pytest.fixture
-def inv(tiny: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "inventory"
-    shutil.copytree(tiny, target)
-    return target
-
-
 def test_plan_writes_the_ledger_then_reports_no_changes(cli: Cli, inv: Path) -> None:
     first = cli("-i", inv, "plan")
     assert first.code == 0, first.err

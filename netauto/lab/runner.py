@@ -1,10 +1,11 @@
 """The executor of the lab: creates, probes and removes what a :class:`LabTopology` says.
 
-Every host is a network namespace ``<prefix><name>`` with an *anchor* process (``sleep``)
-that holds its private mount and UTS namespaces; daemons (FRR, sshd, the responder) are
-started with ``nsenter`` into the anchor, so over SSH a lab router looks like a plain FRR
-box (``/etc/frr``, ``/var/run/frr`` are its own). Nothing on the machine outside the lab's
-namespaces and its runtime directory is changed: no users, no host sshd/FRR, no routes.
+Every host is a named network namespace ``<prefix><name>``. A router or VM also has an
+*anchor* process (``sleep``) that holds its private mount and UTS namespaces; daemons (FRR,
+sshd, the responder) are started with ``nsenter`` into the anchor, so over SSH a lab router
+looks like a plain FRR box (``/etc/frr``, ``/var/run/frr`` are its own). A LAN client runs
+nothing: its named namespace lives without a process. Nothing on the machine outside the
+lab's namespaces and its runtime directory is changed: no users, no host sshd/FRR, no routes.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class HostStatus(LabModel):
     kind: str
     namespace: str
     namespace_exists: bool
-    anchor_alive: bool
+    anchor_alive: bool | None = Field(description="None: the host needs no anchor (a client)")
     daemons: dict[str, bool] = Field(default_factory=dict)
     sshd_alive: bool | None = None
     ssh_banner: bool | None = None
@@ -72,7 +73,7 @@ class HostStatus(LabModel):
     def ok(self) -> bool:
         return (
             self.namespace_exists
-            and self.anchor_alive
+            and self.anchor_alive is not False
             and all(self.daemons.values())
             and self.ssh_banner is not False
         )
@@ -251,8 +252,11 @@ def _write_files(runtime: Path, topo: LabTopology) -> dict[str, str]:
     host_keys: dict[str, str] = {}
     mountpoint = hostfiles.runtime_mountpoint(runtime)
     for host in topo.hosts:
+        if not hostfiles.needs_anchor(host):
+            continue
         hdir = hostfiles.host_dir(runtime, host)
-        hdir.mkdir(parents=True, exist_ok=True)
+        (hdir / "tmp").mkdir(parents=True, exist_ok=True)
+        os.chmod(hdir / "tmp", 0o1777)
         if host.ssh:
             pair = new_keypair(f"root@{host.name}")
             atomic_write(hdir / "ssh_host_ed25519_key", pair.private, mode=0o600)
@@ -281,15 +285,22 @@ def _write_files(runtime: Path, topo: LabTopology) -> dict[str, str]:
 
 
 def _start_anchors(runtime: Path, topo: LabTopology, progress: Progress, timeout: float) -> None:
+    """Set up every namespace: anchored hosts until their ``sleep``, clients until done."""
     task = progress.add_task("namespaces", total=len(topo.hosts))
     procs: dict[str, subprocess.Popen[bytes]] = {}
     for host in topo.hosts:
+        script = hostfiles.anchor_script(runtime, host)
+        if not hostfiles.needs_anchor(host):
+            procs[host.name] = subprocess.Popen(
+                ["ip", "netns", "exec", host.namespace, "/bin/sh", "-c", script],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            continue
         hdir = hostfiles.host_dir(runtime, host)
         with open(hdir / "anchor.log", "wb") as log:
             procs[host.name] = subprocess.Popen(
                 ["ip", "netns", "exec", host.namespace, "unshare", "--mount", "--uts",
-                 "--propagation", "private", "--", "/bin/sh", "-c",
-                 hostfiles.anchor_script(runtime, host)],
+                 "--propagation", "private", "--", "/bin/sh", "-c", script],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
@@ -298,12 +309,19 @@ def _start_anchors(runtime: Path, topo: LabTopology, progress: Progress, timeout
     waiting = dict(procs)
     while waiting:
         for name, proc in list(waiting.items()):
-            if proc.poll() is not None:
+            code = proc.poll()
+            if proc.stdout is not None and code is not None:  # a client's set-up
+                text = proc.stdout.read().decode(errors="replace")
+                proc.stdout.close()
+                if code != 0:
+                    raise CheckFailed(f"{name}: namespace set-up failed: {text.strip()[-300:]}")
+            elif code is not None:
                 text = (hostfiles.host_dir(runtime, topo.host(name)) / "anchor.log").read_text()
                 raise CheckFailed(f"{name}: namespace set-up failed: {text.strip()[-300:]}")
-            if _comm(proc.pid) == "sleep":
-                del waiting[name]
-                progress.advance(task)
+            elif _comm(proc.pid) != "sleep":
+                continue
+            del waiting[name]
+            progress.advance(task)
         if waiting and time.monotonic() > deadline:
             raise CheckFailed(f"namespace set-up timed out for: {', '.join(sorted(waiting))}")
         time.sleep(0.02)
@@ -526,7 +544,9 @@ def status(prefix: str, runtime: Path | None = None, *, probe: bool = True) -> L
             kind=host.kind,
             namespace=host.namespace,
             namespace_exists=(NETNS_DIR / host.namespace).exists(),
-            anchor_alive=_alive(read_pid(hdir / "anchor.pid")),
+            anchor_alive=(
+                _alive(read_pid(hdir / "anchor.pid")) if hostfiles.needs_anchor(host) else None
+            ),
             daemons=daemons,
             sshd_alive=sshd,
             ssh_banner=banner,

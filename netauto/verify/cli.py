@@ -113,6 +113,12 @@ def register(app: typer.Typer) -> None:
             None, "--credentials", help="YAML file (0600) with credentials, for --target prod."
         ),
         workers: int = typer.Option(20, "--workers", min=1, help="Routers checked at once."),
+        prober: str = typer.Option(
+            "auto",
+            "--prober",
+            help="auto: one Python prober per host where it has python3, else the shell "
+            "script; shell: always the shell script (one ping/nc per probe).",
+        ),
         snapshot: str | None = typer.Option(
             None,
             "--snapshot",
@@ -137,6 +143,9 @@ def register(app: typer.Typer) -> None:
             raise InputError(Problem(None, None, "--target", f"expected lab or prod: {target!r}"))
         if fmt not in ("table", "json"):
             raise InputError(Problem(None, None, "--format", f"expected table or json: {fmt!r}"))
+        if prober not in ("auto", "shell"):
+            raise InputError(Problem(None, None, "--prober", f"expected auto or shell: {prober!r}"))
+        python = prober == "auto"
         if target == "lab" and os.geteuid() != 0:
             raise InputError("--target lab needs root (the lab lives in network namespaces)")
         loaded = load_sot(opts.inventory)
@@ -190,14 +199,14 @@ def register(app: typer.Typer) -> None:
             # LAN clients probe locally (no SSH): run them while the routers are checked.
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as side:
                 from_clients = (
-                    side.submit(run_on_clients, lab_info, client_specs, done)
+                    side.submit(run_on_clients, lab_info, client_specs, done, python=python)
                     if lab_info is not None and client_specs
                     else None
                 )
                 results = run_on_routers(
                     nr, plan, specs, reachable, done,
                     snapshot=live.snapshot_addresses(stored) if stored is not None else None,
-                    seen=seen,
+                    seen=seen, python=python,
                 )  # fmt: skip
                 if from_clients is not None:
                     results += from_clients.result()

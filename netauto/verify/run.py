@@ -1,25 +1,40 @@
 """Run the check matrix against a target: routers over Nornir + Napalm, lab LAN clients locally.
 
-One Nornir task per router does all of that router's work over one SSH session: its probes
-(one batched shell script, see :mod:`netauto.verify.probes`), its OSPF adjacencies and its
-interface addresses (Napalm ``get_interfaces_ip``, the drift check). In the lab, every
-reachability and isolation probe is also run from the LAN's client namespace: a real host
-on the LAN, not the router.
+One Nornir task per router does all of that router's work in one command over its SSH
+session: it reads the OSPF adjacencies (``vtysh ... json``) and the interface addresses
+(``ip -j addr show``, read by the FRR driver's ``get_interfaces_ip`` parser: the drift
+check), then runs the router's probes (the Python prober, or the shell script where the
+box has no python3; see :mod:`netauto.verify.probes`). In the lab, every reachability and
+isolation probe is also run from the LAN's client namespace, a real host on the LAN: one
+local prober process serves every client at once, each probe's sockets made in its
+client's network namespace.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import ipaddress
+import shlex
 import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from netauto.plan.models import Plan
 from netauto.verify.derive import CheckSpec
 from netauto.verify.models import CheckResult, Status
-from netauto.verify.probes import build_script, judge, parse_output, probe_command
+from netauto.verify.probes import (
+    build_script,
+    judge,
+    parse_blocks,
+    parse_output,
+    probe_argv,
+    probe_command,
+    prober_probe,
+    prober_program,
+)
 from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
 
 Done = Callable[[int], None]
@@ -37,41 +52,87 @@ def _result(spec: CheckSpec, host: str, status: Status, evidence: str, **extra: 
     )  # fmt: skip
 
 
+Shell = Callable[[str, bytes | None], tuple[int, str, str]]
+"""Runs a POSIX shell command (with optional stdin) on a host: (exit status, stdout, stderr)."""
+
+
 def shell_probes(
     specs: list[CheckSpec],
     host: str,
-    run: Callable[[str], tuple[int, str, str]],
+    run: Shell,
     sources: dict[str, str] | None = None,
+    python: bool = True,
 ) -> list[CheckResult]:
     """Run reachability/isolation ``specs`` on one host through ``run`` (a shell runner).
 
     ``sources`` maps a family to the source address to use (a LAN client's own address);
-    by default each spec's own source (the router's LAN gateway) is used.
+    by default each spec's own source (the router's LAN gateway) is used. With ``python``
+    the host runs the prober if it has python3 (else the shell script); without, always the
+    shell script.
     """
-    if not specs:
-        return []
+    return host_run(specs, host, run, sources, python)[0]
+
+
+Reads = dict[str, tuple[int, str]]
+"""What the read commands of a host run printed: name → (exit status, output)."""
+
+
+def host_run(
+    specs: list[CheckSpec],
+    host: str,
+    run: Shell,
+    sources: dict[str, str] | None = None,
+    python: bool = True,
+    reads: dict[str, str] | None = None,
+) -> tuple[list[CheckResult], Reads | str]:
+    """:func:`shell_probes` that also runs ``reads`` (name → shell command) first, in the
+    same round trip; returns the probes' results and the reads' outputs (or why the run
+    failed)."""
+    if not specs and not reads:
+        return [], {}
 
     def source_of(spec: CheckSpec) -> str:
         return (sources or {}).get(spec.family or "", spec.source)
 
-    commands = [probe_command(s, source_of(s)) for s in specs]
+    script = build_script([probe_argv(s, source_of(s)) for s in specs]) if specs else ""
+    python = python and bool(specs)
+    program = None
+    if python:
+        program = prober_program([prober_probe(n, s, source_of(s)) for n, s in enumerate(specs)])
     start = time.monotonic()
     try:
-        code, stdout, stderr = run(build_script(commands))
+        code, stdout, stderr = run(probe_command(script, python, reads),
+                                   program.encode() if program is not None else None)  # fmt: skip
     except Exception as exc:
-        return [_result(s, host, "error", f"probe script failed: {exc}") for s in specs]
+        failed = f"probe script failed: {exc}"
+        return [_result(s, host, "error", failed) for s in specs], failed
     took = round(time.monotonic() - start, 3)
+    owners = [(host, s, source_of(s)) for s in specs]
+    blocks = parse_blocks(stdout)
+    read = {name: blocks[name] for name in reads or {} if name in blocks}
+    if len(read) < len(reads or {}):
+        return (_verdicts(owners, code, stdout, stderr, took),
+                f"no output (exit {code}): {stderr.strip()[:300]}")  # fmt: skip
+    return _verdicts(owners, code, stdout, stderr, took), read
+
+
+Owner = tuple[str, CheckSpec, str]
+"""Who ran probe number n of a run: the host, the check, the source address used."""
+
+
+def _verdicts(
+    owners: list[Owner], code: int, stdout: str, stderr: str, took: float
+) -> list[CheckResult]:
+    """Each probe's verdict from a run's output (probe n belongs to ``owners[n]``)."""
     parsed = parse_output(stdout)
     results = []
-    for index, spec in enumerate(specs):
+    for index, (host, spec, source) in enumerate(owners):
         rc, output = parsed.get(index, (None, ""))
         if rc is None and not parsed:
             output = f"script exit {code}: {stderr.strip()[:300]}"
         status, rtt, evidence = judge(spec, rc, output)
-        results.append(
-            _result(spec, host, status, evidence, rtt_ms=rtt, duration_s=took,
-                    source=source_of(spec))
-        )  # fmt: skip
+        results.append(_result(spec, host, status, evidence, rtt_ms=rtt, duration_s=took,
+                               source=source))  # fmt: skip
     return results
 
 
@@ -79,12 +140,17 @@ def routing_results(specs: list[CheckSpec], driver: Any) -> list[CheckResult]:
     """OSPFv2/OSPFv3 adjacency checks of one router."""
     if not specs:
         return []
-    import json
-
     try:
         outputs = driver.cli(list(OSPF_COMMANDS.values()))
     except Exception as exc:
         return [_result(s, s.device, "error", f"cannot read OSPF state: {exc}") for s in specs]
+    return routing_verdicts(specs, outputs)
+
+
+def routing_verdicts(specs: list[CheckSpec], outputs: dict[str, str]) -> list[CheckResult]:
+    """OSPFv2/OSPFv3 adjacency checks from the output of each of :data:`OSPF_COMMANDS`."""
+    import json
+
     state: dict[str, dict[str, str]] = {}
     for proto, command in OSPF_COMMANDS.items():
         text = outputs.get(command, "").strip()
@@ -157,6 +223,7 @@ def run_router(
     specs: list[CheckSpec],
     addresses: Addresses | None = None,
     seen: dict[str, Addresses] | None = None,
+    python: bool = True,
 ) -> list[CheckResult]:
     """Every check of one router, over one Napalm session.
 
@@ -166,7 +233,10 @@ def run_router(
     probes = [s for s in specs if s.probe in ("ping", "tcp")]
     routing = [s for s in specs if s.kind == "routing"]
     drift = [s for s in specs if s.kind == "drift"]
-    results = shell_probes(probes, hostname, driver.run_shell) if probes else []
+    if callable(getattr(driver, "run_shell", None)):
+        return _one_round_trip(driver, plan, hostname, probes, routing, drift, addresses,
+                               seen, python)  # fmt: skip
+    results = shell_probes(probes, hostname, driver.run_shell, python=python) if probes else []
     results += routing_results(routing, driver)
     if drift and addresses is not None:
         results += drift_results(drift, plan, hostname, addresses)
@@ -183,6 +253,70 @@ def run_router(
     return results
 
 
+ADDRESSES_COMMAND = "ip -j addr show"
+"""What the FRR driver's ``get_interfaces_ip`` runs; its parser reads the output here too."""
+
+
+def _one_round_trip(
+    driver: Any,
+    plan: Plan,
+    hostname: str,
+    probes: list[CheckSpec],
+    routing: list[CheckSpec],
+    drift: list[CheckSpec],
+    addresses: Addresses | None,
+    seen: dict[str, Addresses] | None,
+    python: bool,
+) -> list[CheckResult]:
+    """A router's checks in one command over its SSH session (a shell-capable driver):
+    the OSPF state (``vtysh``) and the addresses (``ip -j addr show``, read by the driver's
+    own ``get_interfaces_ip`` parser) first, then the probes."""
+    import json
+
+    from netauto.drivers.frr_output import interfaces_ip
+
+    reads: dict[str, str] = {}
+    if routing:
+        reads |= {proto: shlex.join(["vtysh", "-c", command])
+                  for proto, command in OSPF_COMMANDS.items()}  # fmt: skip
+    if drift and addresses is None:
+        reads["addresses"] = ADDRESSES_COMMAND
+    results, read = host_run(probes, hostname, driver.run_shell, python=python, reads=reads)
+
+    def failed(name: str) -> str | None:
+        if isinstance(read, str):
+            return read
+        code, output = read[name]
+        return f"{reads[name]}: exit {code}: {output.strip()[:200]}" if code else None
+
+    if routing:
+        why = next((w for w in map(failed, OSPF_COMMANDS) if w), None)
+        if why is None and not isinstance(read, str):
+            outputs = {command: read[proto][1] for proto, command in OSPF_COMMANDS.items()}
+            results += routing_verdicts(routing, outputs)
+        else:
+            results += [_result(s, s.device, "error", f"cannot read OSPF state: {why}")
+                        for s in routing]  # fmt: skip
+    if drift and addresses is not None:
+        results += drift_results(drift, plan, hostname, addresses)
+    elif drift:
+        why = failed("addresses")
+        interfaces: Addresses | None = None
+        if why is None and not isinstance(read, str):
+            try:
+                interfaces = interfaces_ip(json.loads(read["addresses"][1] or "[]"))
+            except (ValueError, TypeError, KeyError) as exc:
+                why = f"{ADDRESSES_COMMAND}: unreadable output: {exc}"
+        if interfaces is None:
+            results += [_result(s, hostname, "error", f"cannot read addresses: {why}")
+                        for s in drift]  # fmt: skip
+        else:
+            if seen is not None:
+                seen[hostname] = interfaces
+            results += drift_results(drift, plan, hostname, interfaces)
+    return results
+
+
 def run_on_routers(
     nr: Any,
     plan: Plan,
@@ -191,6 +325,7 @@ def run_on_routers(
     done: Done | None = None,
     snapshot: dict[str, Addresses] | None = None,
     seen: dict[str, Addresses] | None = None,
+    python: bool = True,
 ) -> list[CheckResult]:
     """Run the router checks of ``hosts`` concurrently with Nornir.
 
@@ -223,7 +358,7 @@ def run_on_routers(
                     task.host.close_connection("napalm")
                 time.sleep(1)
                 driver = task.host.get_connection("napalm", task.nornir.config)
-            results = run_router(driver, plan, name, mine, stored, seen)
+            results = run_router(driver, plan, name, mine, stored, seen, python)
         except Exception as exc:
             results = [_result(s, s.device, "error", f"unreachable: {type(exc).__name__}: {exc}")
                        for s in mine]  # fmt: skip
@@ -250,9 +385,18 @@ def run_on_routers(
 
 
 def run_on_clients(
-    info: Any, specs: list[CheckSpec], done: Done | None = None, workers: int = 16
+    info: Any,
+    specs: list[CheckSpec],
+    done: Done | None = None,
+    workers: int = 16,
+    python: bool = True,
 ) -> list[CheckResult]:
-    """Run reachability/isolation probes from the lab's LAN clients (local ``nsenter``)."""
+    """Run reachability/isolation probes from the lab's LAN clients (they are local).
+
+    With ``python``, one local prober process runs every client's probes at once, each in
+    its client's network namespace (no process per client, no SSH). Without, each client
+    runs the shell script (``nsenter``, ``workers`` clients at once).
+    """
     clients = {(c.router, c.lan): c for c in info.clients}
     jobs: dict[str, tuple[Any, list[CheckSpec]]] = {}
     for spec in specs:
@@ -262,20 +406,50 @@ def run_on_clients(
         if client is not None:
             jobs.setdefault(client.name, (client, []))[1].append(spec)
 
-    def one(name: str) -> list[CheckResult]:
-        client, mine = jobs[name]
+    def sources_of(client: Any) -> dict[str, str]:
         sources: dict[str, str] = {}
         for address in client.addresses:
             sources.setdefault("ipv4" if address.version == 4 else "ipv6", str(address.ip))
+        return sources
 
-        def runner(script: str) -> tuple[int, str, str]:
+    if python:
+        owners: list[Owner] = []
+        probes: list[list[Any]] = []
+        for name in sorted(jobs):
+            client, mine = jobs[name]
+            sources, netns = sources_of(client), netns_path(info, name)
+            for spec in mine:
+                source = sources.get(spec.family or "", spec.source)
+                probes.append([*prober_probe(len(owners), spec, source), netns])
+                owners.append((name, spec, source))
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-I", "-"], input=prober_program(probes).encode(),
+                capture_output=True, timeout=300, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError) as exc:
+            return [_result(s, h, "error", f"prober failed: {exc}", source=src)
+                    for h, s, src in owners]  # fmt: skip
+        results = _verdicts(owners, proc.returncode, proc.stdout.decode(errors="replace"),
+                            proc.stderr.decode(errors="replace"),
+                            round(time.monotonic() - start, 3))  # fmt: skip
+        if done is not None:
+            done(len(owners))
+        return results
+
+    def one(name: str) -> list[CheckResult]:
+        client, mine = jobs[name]
+
+        def runner(script: str, stdin: bytes | None) -> tuple[int, str, str]:
             proc = subprocess.run(
                 info.exec_argv(name, ["sh", "-c", script]),
-                capture_output=True, text=True, timeout=300, check=False,
+                input=stdin or b"", capture_output=True, timeout=300, check=False,
             )  # fmt: skip
-            return proc.returncode, proc.stdout, proc.stderr
+            return (proc.returncode, proc.stdout.decode(errors="replace"),
+                    proc.stderr.decode(errors="replace"))  # fmt: skip
 
-        results = shell_probes(mine, name, runner, sources)
+        results = shell_probes(mine, name, runner, sources_of(client), python=False)
         if done is not None:
             done(len(mine))
         return results
@@ -285,6 +459,15 @@ def run_on_clients(
         for results in pool.map(one, sorted(jobs)):
             out += results
     return out
+
+
+def netns_path(info: Any, name: str) -> str:
+    """The network namespace file of lab host ``name`` (its anchor process's, as
+    :meth:`netauto.lab.state.LabInfo.exec_argv` enters it, else the named namespace)."""
+    pid = info.anchor_pid(name)
+    if pid and Path(f"/proc/{pid}").exists():
+        return f"/proc/{pid}/ns/net"
+    return f"/run/netns/{info.host(name).namespace}"
 
 
 def vm_drift_results(

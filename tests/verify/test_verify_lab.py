@@ -134,6 +134,18 @@ def brief(checks: dict[str, dict[str, Any]]) -> str:
                      for i, c in checks.items())  # fmt: skip
 
 
+def verdicts(run: dict[str, Any]) -> dict[str, str]:
+    return {c["id"]: c["status"] for c in run["checks"]}
+
+
+def same_verdicts(prober: dict[str, Any], shell: dict[str, Any]) -> None:
+    """The Python prober and the shell script (ping/nc) judged every check alike."""
+    a, b = verdicts(prober), verdicts(shell)
+    assert set(a) == set(b)
+    differ = {i: (a[i], b[i]) for i in a if a[i] != b[i]}
+    assert differ == {}, differ
+
+
 def uplink(plan: Plan, router: str) -> tuple[str, str, str]:
     """The router's interface on its (only) WAN link, the peer and the peer's interface."""
     for link in plan.links:
@@ -206,12 +218,14 @@ def test_uplink_down_fails_exactly_that_commune(lab: Lab, cli: CLI) -> None:
     lab.sh(router, "ip", "link", "set", iface, "down")
     try:
         code, run = lab.verify(cli)
+        _, shell = lab.verify(cli, "--prober", "shell")
     finally:
         lab.sh(router, "ip", "link", "set", iface, "up")
         # Linux drops IPv6 addresses of a downed link; put the planned one back.
         lab.sh(router, "ip", "-6", "addr", "replace", str(planned6), "dev", iface, "nodad")
     bad = failing(run)
     assert code == 1
+    same_verdicts(run, shell)
     assert {c["status"] for c in bad.values()} == {"fail"}
     reach = [c for c in run["checks"] if c["kind"] == "reachability"]
     assert {c["id"] for c in reach if c["site"] == site} == {
@@ -266,12 +280,14 @@ def test_open_forbidden_path_fails_isolation(lab: Lab, cli: CLI) -> None:
     for router in pair:
         lab.sh(router, "nft", "delete", "table", "inet", "netauto")
     try:
-        code, run = lab.verify(cli, "--no-clients")
+        code, run = lab.verify(cli)
+        _, shell = lab.verify(cli, "--prober", "shell")
     finally:
         for router in pair:
             lab.sh(router, "nft", "-f", "-", stdin=(lab.configs / f"{router}.nft").read_text())
     bad = failing(run)
     assert code == 1
+    same_verdicts(run, shell)
     assert bad, "no check noticed the open path"
     assert {c["kind"] for c in bad.values()} == {"isolation"}
     assert {(c["site"], c["target"]) for c in bad.values()} == {

@@ -11,6 +11,8 @@ non-UTF-8 text, YAML syntax errors, duplicate keys, nesting bombs and alias
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -101,73 +103,6 @@ def _decode(file: Path, raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _scan(file: Path, text: str) -> None:
-    """Walk the YAML event stream once and refuse hostile structure before composing.
-
-    libyaml's composer recurses once per nesting level and crashes the interpreter on
-    very deep input (``[[[[...``, ``- - - - ...``, ``? ? ? ...``), and aliases can expand
-    a small file into billions of values. The event parser is a flat state machine, so
-    depth and expanded size are measured here, cheaply, with the line of the culprit.
-    """
-    depth = 0
-    total = 0
-    """Values seen so far (aliases counted expanded)."""
-    sizes: dict[str, int] = {}
-    """Expanded size of every finished anchor."""
-    frames: list[list[Any]] = [[None, 0]]
-    """Open collections: [anchor, values so far]."""
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            line = event.start_mark.line + 1 if event.start_mark else None
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _fail(
-                        file,
-                        f"YAML nested deeper than {MAX_DEPTH} levels",
-                        line,
-                        "a source of truth needs fewer than ten levels; is this the right file?",
-                    )
-                frames.append([event.anchor, 1])
-                total += 1
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-                anchor, size = frames.pop()
-                if anchor is not None:
-                    sizes[anchor] = size
-                frames[-1][1] += size
-                continue  # already counted in ``total``
-            elif isinstance(event, yaml.ScalarEvent):
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-                frames[-1][1] += 1
-                total += 1
-            elif isinstance(event, yaml.AliasEvent):
-                if event.anchor not in sizes:
-                    raise _fail(
-                        file,
-                        f"alias *{event.anchor} refers to an anchor that is not complete yet "
-                        "(recursive) or not defined",
-                        line,
-                        "define `&name` before using `*name`, outside the value it names",
-                    )
-                frames[-1][1] += sizes[event.anchor]
-                total += sizes[event.anchor]
-            else:
-                continue
-            if total > MAX_NODES:
-                raise _fail(
-                    file,
-                    f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                    line,
-                    "anchors and aliases are fine, but not nested to blow up the document",
-                )
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(file, text, exc) from None
-    except yaml.YAMLError as exc:
-        raise _fail(file, f"YAML error: {exc}") from None
-
-
 def _unclosed_quote(lines: list[str]) -> int | None:
     """The 1-based line of the first double quote that is not closed on its own line.
 
@@ -202,88 +137,269 @@ def _syntax_error(file: Path, text: str, exc: yaml.MarkedYAMLError) -> InputErro
     return _fail(file, f"YAML syntax error: {what}", line, hint)
 
 
-class _Builder:
-    def __init__(self, file: Path) -> None:
-        self.file = file
-        self.locations: dict[PathKey, Location] = {}
-        self.count = 0
-        self.constructor = yaml.SafeLoader("")
+class _Frame:
+    """An open mapping or sequence while the event stream is read."""
 
-    def loc(self, node: yaml.Node) -> Location:
-        return Location(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+    __slots__ = ("anchor", "key", "line", "locs", "path", "size", "value")
 
-    def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _fail(
-                self.file,
-                f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                node.start_mark.line + 1,
-                "anchors and aliases are fine, but not nested to blow up the document",
+    def __init__(self, value: Any, path: PathKey, anchor: str | None, line: int) -> None:
+        self.value = value
+        self.line = line
+        self.path = path
+        self.anchor = anchor
+        self.size = 1
+        """Values in this collection so far, itself included (aliases expanded)."""
+        self.key: Any = _NO_KEY
+        self.locs: list[PathKey] | None = [] if anchor is not None else None
+        """Paths recorded inside an anchored collection (to copy them for its aliases)."""
+
+
+_NO_KEY = object()
+_STR = "tag:yaml.org,2002:str"
+
+
+def _events_to_data(file: Path, text: str) -> tuple[Any, dict[PathKey, Location], int]:
+    """One pass over libyaml's event stream: data, locations and the number of documents.
+
+    This does what composing the node graph and walking it did, in one pass and without
+    the composer's recursion (libyaml's composer crashes on very deep input): depth and
+    expanded size (alias bombs) are checked as the events come, with the line at fault;
+    tags, merge keys, boolean or structured keys and duplicate keys are refused.
+    """
+    constructor = yaml.SafeLoader("")
+    resolve: Callable[..., str] = constructor.resolve
+    locations: dict[PathKey, Location] = {}
+    anchors: dict[str, tuple[Any, int, list[tuple[PathKey, Location]], int]] = {}
+    """Finished anchors: value, expanded size, locations relative to it, line."""
+    open_anchors: dict[str, int] = {}
+    stack: list[_Frame] = []
+    documents = 0
+    second_line: int | None = None
+    total = 0
+    result: Any = None
+    loc_cls = Location
+
+    def fail(message: str, line: int | None, hint: str = "") -> InputError:
+        return _fail(file, message, line, hint)
+
+    def record(path: PathKey, where: Location) -> None:
+        locations[path] = where
+        for frame in stack:
+            if frame.locs is not None:
+                frame.locs.append(path)
+
+    def place(value: Any, line: int, column: int, size: int) -> PathKey | None:
+        """Attach a finished value to its parent; the path it got (None: it was a key)."""
+        nonlocal result
+        if not stack:
+            if documents == 1:
+                result = value
+            return ()
+        parent = stack[-1]
+        parent.size += size
+        if isinstance(parent.value, list):
+            path = (*parent.path, len(parent.value))
+            parent.value.append(value)
+            return path
+        if parent.key is _NO_KEY:  # ``value`` is a key
+            if isinstance(value, bool):
+                raise fail(f"key {value!r} reads as the boolean {value}", line, "quote it")
+            if not isinstance(value, str | int):
+                raise fail(
+                    f"mapping keys must be text or numbers, got {type(value).__name__}", line
+                )
+            if value in parent.value:
+                first = locations.get((*parent.path, value))
+                raise InputError(
+                    Problem(
+                        file,
+                        line,
+                        format_path((*parent.path, value)),
+                        f"duplicate key (first defined on line {first.line if first else '?'})",
+                    )
+                )
+            parent.key = value
+            return None
+        path = (*parent.path, parent.key)
+        parent.value[parent.key] = value
+        parent.key = _NO_KEY
+        return path
+
+    def new_anchor(name: str, line: int) -> None:
+        first = anchors[name][3] if name in anchors else open_anchors.get(name)
+        if first is not None:
+            raise fail(
+                f"YAML anchor &{name} is defined twice (first on line {first})",
+                line,
+                "an anchor name is defined once per document: rename one",
             )
-        if depth > MAX_DEPTH:
-            raise _fail(
-                self.file, f"YAML nested deeper than {MAX_DEPTH} levels", self.loc(node).line
-            )
-        self.locations[path] = self.loc(node)
-        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
-            raise _fail(
-                self.file,
-                f"YAML tag {node.tag!r} is not allowed in the source of truth",
-                self.loc(node).line,
-                "remove the `!` tag: the SoT is plain mappings, lists and values",
-            )
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _fail(
-                        self.file,
+
+    def child_path() -> PathKey:
+        if not stack:
+            return ()
+        parent = stack[-1]
+        if isinstance(parent.value, list):
+            return (*parent.path, len(parent.value))
+        if parent.key is _NO_KEY:
+            return (*parent.path, "<key>")
+        return (*parent.path, parent.key)
+
+    try:
+        events: Iterator[Any] = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            kind = type(event)
+            if documents == 2 and second_line is None and event.start_mark is not None:
+                second_line = event.start_mark.line + 1  # where the second document's data is
+            if kind is yaml.ScalarEvent:
+                mark = event.start_mark
+                line = mark.line + 1
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                if (
+                    tag == "tag:yaml.org,2002:merge"
+                    and stack
+                    and isinstance(stack[-1].value, dict)
+                    and stack[-1].key is _NO_KEY
+                ):
+                    raise fail(
                         "YAML merge keys (<<) are not supported in the source of truth",
-                        self.loc(key_node).line,
+                        line,
                         "write the fields out, or use an alias for a whole value",
                     )
-                key = self.build(key_node, (*path, "<key>"), depth + 1)
-                if isinstance(key, bool):
-                    raise _fail(
-                        self.file,
-                        f"key {key_node.value!r} reads as the boolean {key}",
-                        self.loc(key_node).line,
-                        f"quote it: '{key_node.value}'",
+                node = yaml.ScalarNode(tag, event.value, mark, event.end_mark, event.style)
+                try:
+                    if tag == _STR:  # most SoT values: the text is the value
+                        value = event.value
+                    else:
+                        value = constructor.construct_object(node, deep=True)
+                except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                    raise fail(
+                        f"bad value: {problem}", line, "quote the value if it is meant as text"
+                    ) from None
+                if (
+                    isinstance(value, bool)
+                    and stack
+                    and stack[-1].key is _NO_KEY
+                    and isinstance(stack[-1].value, dict)
+                ):
+                    raise fail(
+                        f"key {event.value!r} reads as the boolean {value}",
+                        line,
+                        f"quote it: '{event.value}'",
                     )
-                if not isinstance(key, str | int):
-                    raise _fail(
-                        self.file,
-                        f"mapping keys must be text or numbers, got {type(key).__name__}",
-                        self.loc(key_node).line,
+                total += 1
+                if total > MAX_NODES:
+                    raise fail(
+                        f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                        line,
+                        "anchors and aliases are fine, but not nested to blow up the document",
                     )
-                if key in result:
-                    first = self.locations.get((*path, key))
-                    raise InputError(
-                        Problem(
-                            self.file,
-                            self.loc(key_node).line,
-                            format_path((*path, key)),
-                            f"duplicate key (first defined on line {first.line if first else '?'})",
-                        )
+                where = loc_cls(file, line, mark.column + 1)
+                path = place(value, line, mark.column + 1, 1)
+                if path is not None:
+                    record(path, where)
+                if event.anchor is not None:
+                    new_anchor(event.anchor, line)
+                    anchors[event.anchor] = (value, 1, [((), where)], line)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                mark = event.start_mark
+                line = mark.line + 1
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(
+                        f"YAML nested deeper than {MAX_DEPTH} levels",
+                        line,
+                        "a source of truth needs fewer than ten levels; is this the right file?",
                     )
-                result[key] = self.build(value_node, (*path, key), depth + 1)
-            self.locations.pop((*path, "<key>"), None)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
-            ]
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise _fail(
-                self.file,
-                f"bad value: {problem}",
-                self.loc(node).line,
-                "quote the value if it is meant as text",
-            ) from None
+                plain = (
+                    "tag:yaml.org,2002:map"
+                    if kind is yaml.MappingStartEvent
+                    else ("tag:yaml.org,2002:seq")
+                )
+                if event.tag not in (None, "!", plain):
+                    raise fail(
+                        f"YAML tag {event.tag!r} is not allowed in the source of truth",
+                        line,
+                        "remove the `!` tag: the SoT is plain mappings, lists and values",
+                    )
+                total += 1
+                if total > MAX_NODES:
+                    raise fail(
+                        f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                        line,
+                        "anchors and aliases are fine, but not nested to blow up the document",
+                    )
+                path = child_path()
+                where = loc_cls(file, line, mark.column + 1)
+                record(path, where)
+                if event.anchor is not None:
+                    new_anchor(event.anchor, line)
+                    open_anchors[event.anchor] = line
+                value = {} if kind is yaml.MappingStartEvent else []
+                frame = _Frame(value, path, event.anchor, line)
+                stack.append(frame)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                line = frame.line
+                parent_size_before = frame.size
+                if frame.anchor is not None:
+                    start = len(frame.path)
+                    rel: list[tuple[PathKey, Location]] = [((), locations[frame.path])]
+                    rel += [(p[start:], locations[p]) for p in frame.locs or []]
+                    anchors[frame.anchor] = (frame.value, frame.size, rel, line)
+                    del open_anchors[frame.anchor]
+                if stack:
+                    stack[-1].size += parent_size_before
+                    parent = stack[-1]
+                    if isinstance(parent.value, list):
+                        parent.value.append(frame.value)
+                    elif parent.key is _NO_KEY:  # refused once read (depth is checked first)
+                        what = type(frame.value).__name__
+                        raise fail(f"mapping keys must be text or numbers, got {what}", line)
+                    else:
+                        parent.value[parent.key] = frame.value
+                        parent.key = _NO_KEY
+                elif documents == 1:
+                    result = frame.value
+            elif kind is yaml.AliasEvent:
+                line = event.start_mark.line + 1
+                anchor = event.anchor
+                if anchor not in anchors:
+                    raise fail(
+                        f"alias *{anchor} refers to an anchor that is not complete yet "
+                        "(recursive) or not defined",
+                        line,
+                        "define `&name` before using `*name`, outside the value it names",
+                    )
+                value, size, rel, _ = anchors[anchor]
+                total += size
+                if total > MAX_NODES:
+                    raise fail(
+                        f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                        line,
+                        "anchors and aliases are fine, but not nested to blow up the document",
+                    )
+                copied = copy.deepcopy(value)
+                path = place(copied, line, event.start_mark.column + 1, size)
+                if path is not None:
+                    for sub, where in rel:
+                        record((*path, *sub), where)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+            elif kind is yaml.DocumentEndEvent:
+                anchors.clear()
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(file, text, exc) from None
+    except yaml.YAMLError as exc:
+        raise _fail(file, f"YAML error: {exc}") from None
+    if documents > 1:
+        raise fail(
+            f"{documents} YAML documents in one file; expected one",
+            second_line,
+            "remove the '---' separator or split the file",
+        )
+    return result, locations, documents
 
 
 def parse_yaml(file: Path, raw: bytes) -> YamlDocument:
@@ -299,25 +415,10 @@ def parse_yaml(file: Path, raw: bytes) -> YamlDocument:
     if len(raw) > MAX_FILE_BYTES:
         raise _too_big(file, len(raw))
     text = _decode(file, raw)
-    _scan(file, text)
-    try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(file, text, exc) from None
-    except yaml.YAMLError as exc:
-        raise _fail(file, f"YAML error: {exc}") from None
-    if len(nodes) > 1:
-        raise _fail(
-            file,
-            f"{len(nodes)} YAML documents in one file; expected one",
-            nodes[1].start_mark.line + 1,
-            "remove the '---' separator or split the file",
-        )
-    if not nodes:
+    data, locations, documents = _events_to_data(file, text)
+    if not documents:
         return YamlDocument(file, None, {})
-    builder = _Builder(file)
-    data = builder.build(nodes[0], (), 0)
-    return YamlDocument(file, data, builder.locations)
+    return YamlDocument(file, data, locations)
 
 
 def read_yaml(file: Path) -> YamlDocument:

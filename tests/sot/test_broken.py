@@ -201,6 +201,8 @@ GENERATED: list[tuple[str, bytes, int | None, str]] = [
     ("deep-dashes", b"sites:\n" + b"- " * 100_000 + b"x\n", 2, "nested deeper than 64"),
     ("deep-keys", b"? " * 100_000 + b"x\n", 1, "nested deeper than 64"),
     ("utf16", "sites: []\n".encode("utf-16"), 1, "binary file"),
+    ("anchor-twice", b"a: &x 1\nb: &x [2]\n", 2, "anchor &x is defined twice"),
+    ("bad-int-tag", b"province: !!int x\n", 1, "bad value"),
 ]
 
 

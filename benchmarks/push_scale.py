@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -53,21 +54,41 @@ def tree_sot(directory: Path, communes: int, hubs: int) -> Path:
     return directory
 
 
-def timed_push(base: list[str], extra: list[str]) -> tuple[float, Counter[str], int]:
-    """Run ``netauto push`` with JSON output; (wall seconds, outcome counts, exit code)."""
+def timed_push(base: list[str], extra: list[str]) -> tuple[float, list[dict[str, Any]], int]:
+    """Run ``netauto push`` with JSON output; (wall seconds, per-device rows, exit code)."""
     started = time.perf_counter()
     proc = subprocess.run(
         [*base, "push", "-f", "json", *extra], capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - started
     try:
-        counts = Counter(r["outcome"] for r in json.loads(proc.stdout))
+        rows: list[dict[str, Any]] = json.loads(proc.stdout)
     except ValueError:
         sys.exit(f"push failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return elapsed, counts, proc.returncode
+    return elapsed, rows, proc.returncode
 
 
-def report(label: str, elapsed: float, counts: Counter[str], code: int) -> None:
+def stage_times(rows: list[dict[str, Any]]) -> str:
+    """Per rollout stage: devices, median and slowest device time (where the wall time goes).
+
+    Examples:
+        >>> print(stage_times([{"stage": "canary", "duration_s": 1.0},
+        ...     {"stage": "batch 1", "duration_s": 2.0}, {"stage": "batch 1", "duration_s": 4.0}]))
+          canary       1 devices  median   1.0 s  slowest   1.0 s
+          batch 1      2 devices  median   4.0 s  slowest   4.0 s
+    """
+    stages: dict[str, list[float]] = {}
+    for row in rows:
+        stages.setdefault(str(row.get("stage", "")), []).append(float(row["duration_s"]))
+    return "\n".join(
+        f"  {name:10s} {len(times):3d} devices  median {sorted(times)[len(times) // 2]:5.1f} s"
+        f"  slowest {max(times):5.1f} s"
+        for name, times in stages.items()
+    )
+
+
+def report(label: str, elapsed: float, rows: list[dict[str, Any]], code: int) -> None:
+    counts = Counter(str(r["outcome"]) for r in rows)
     devices = sum(counts.values())
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     print(
@@ -114,7 +135,9 @@ def main() -> None:
                       "--workers", str(args.workers)]  # fmt: skip
             report("push (dry-run diff)", *timed_push(base, common))
             commit = ["--commit", "--batch", str(args.batch), "--settle", str(args.settle)]
-            report("push --commit", *timed_push(base, [*common, *commit]))
+            elapsed, rows, code = timed_push(base, [*common, *commit])
+            report("push --commit", elapsed, rows, code)
+            print(stage_times(rows), flush=True)
             report("push again (dry-run)", *timed_push(base, common))
         finally:
             started = time.perf_counter()

@@ -65,6 +65,8 @@ NETMIKO_ARGS = (
 DEFAULT_STATE_DIR = "/etc/frr/netauto"
 DEFAULT_FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
 REVERT_MARK = "netauto-revert"
+SECTION_MARK = "@@netauto-section@@"
+"""Printed on a line of its own between the outputs of one remote script's steps."""
 _RUNNING_HEADER = re.compile(
     r"\A(?:Building configuration\.\.\.\s*\n)?\s*(?:Current configuration:\s*\n)?"
 )
@@ -84,6 +86,18 @@ def running_config_text(show_running: str) -> str:
         '!\\nhostname r1\\n'
     """
     return _RUNNING_HEADER.sub("", show_running, count=1)
+
+
+def split_sections(output: str) -> list[str]:
+    """The outputs of a remote script's steps, split at :data:`SECTION_MARK` lines.
+
+    Examples:
+        >>> split_sections("a\\n@@netauto-section@@\\nb\\nc\\n@@netauto-section@@\\n")
+        ['a\\n', 'b\\nc\\n', '']
+        >>> split_sections("no marks")
+        ['no marks']
+    """
+    return output.split(SECTION_MARK + "\n")
 
 
 def sanitize(config: str) -> str:
@@ -182,7 +196,13 @@ class EofProxyCommand(paramiko.ProxyCommand):  # type: ignore[misc]  # paramiko 
 
 
 class _LinuxSSH(LinuxSSH):
-    """Netmiko's Linux connection, with an end-of-file aware ProxyCommand from ssh_config."""
+    """Netmiko's Linux connection for exec channels only, with an EOF-aware ProxyCommand.
+
+    Netmiko's connection parameters (ssh_config, ProxyCommand, keys, timeouts) and errors are
+    kept, but no interactive shell is opened: the driver never scrapes a prompt, and a login
+    shell costs the box a run of the user's startup files (~0.1 s of CPU with a pyenv
+    ``.bashrc``) plus Netmiko's prompt discovery on every connection.
+    """
 
     def _use_ssh_config(self, dict_arg: dict[str, Any]) -> dict[str, Any]:
         connect = super()._use_ssh_config(dict_arg)
@@ -190,6 +210,22 @@ class _LinuxSSH(LinuxSSH):
         if type(sock) is paramiko.ProxyCommand:
             sock.__class__ = EofProxyCommand  # same object, same state: only recv() differs
         return connect
+
+    def establish_connection(self, width: int = 511, height: int = 1000) -> None:
+        client = self._build_ssh_client()
+        self.remote_conn_pre = client
+        try:
+            client.connect(**self._connect_params_dict())
+        except Exception:
+            self.paramiko_cleanup()
+            raise
+        self.remote_conn = None
+
+    def _try_session_preparation(self, force_data: bool = True) -> None:
+        """Nothing to prepare: there is no interactive shell."""
+
+    def cleanup(self, command: str = "") -> None:
+        """Nothing to leave: there is no interactive shell (``disconnect`` closes SSH)."""
 
 
 class FRRDriver(NetworkDriver):  # type: ignore[misc]
@@ -220,6 +256,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self._commit_verify = bool(args.get("commit_verify", True))
         self._candidate: str | None = None
         self._merge = False
+        self._diff: str | None = None
         self.device: Any = None
 
     # -- connection -------------------------------------------------------------------------
@@ -291,8 +328,12 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                     raise CommandErrorException(
                         f"{self.hostname}: {command!r} did not finish in {limit:.0f} s"
                     )
+                elif not channel.exit_status_ready():
+                    # Sleep until the exit status arrives (at once) or 20 ms pass (to drain
+                    # output): many sessions in parallel then cost no busy polling.
+                    channel.status_event.wait(0.02)
                 else:
-                    time.sleep(0.005)
+                    time.sleep(0.002)  # the status came: the end of output is close
             while channel.recv_ready():
                 out += channel.recv(65536)
             while channel.recv_stderr_ready():
@@ -334,10 +375,22 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             ) from exc
 
     def cli(self, commands: list[str], encoding: str = "text") -> dict[str, str]:
-        """Run vtysh commands; return each command's output."""
+        """Run vtysh commands (one SSH round trip for all); return each command's output."""
         if encoding != "text":
             raise NotImplementedError(f"{encoding} is not a supported encoding")
-        return {command: self._vtysh(command) for command in commands}
+        if len(commands) < 2:
+            return {command: self._vtysh(command) for command in commands}
+        # Each command is its own vtysh run; a failure stops the script with its number.
+        script = "; ".join(
+            f"{shlex.join(['vtysh', '-c', command])} || exit {100 + index}; echo {SECTION_MARK}"
+            for index, command in enumerate(commands)
+        )
+        rc, out, err = self._run(script)
+        outputs = split_sections(out)
+        if rc != 0:
+            failed = commands[rc - 100] if 100 <= rc < 100 + len(commands) else " / ".join(commands)
+            raise CommandErrorException(f"{self.hostname}: {failed}: {err or outputs[-1]}")
+        return dict(zip(commands, outputs, strict=False))
 
     # -- getters ----------------------------------------------------------------------------
 
@@ -486,17 +539,27 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                 raise error(f"cannot read {filename}: {exc}") from exc
         if config is None:
             raise error("give a filename or a config string")
-        # One exec channel: upload, then FRR's parser on the uploaded file.
-        rc, out, err = self._run(
-            f"umask 077 && mkdir -p {shlex.quote(self._state_dir)} && "
-            f"cat > {self._path('candidate.conf')} && "
-            f"vtysh --dryrun -f {self._path('candidate.conf')}",
-            stdin=config.encode(),
+        # One exec channel: upload, FRR's parser on the uploaded file, and for a replace the
+        # change set (kept for the next compare_config: the usual load/compare pair is one
+        # round trip).
+        candidate = self._path("candidate.conf")
+        script = (
+            f"umask 077 && mkdir -p {shlex.quote(self._state_dir)} && cat > {candidate} && "
+            f"vtysh --dryrun -f {candidate} || exit 3"
         )
-        if rc != 0:
+        if not merge:
+            script += (
+                f"\necho {SECTION_MARK}\n{shlex.quote(self._frr_reload)} --test {candidate} "
+                f"2>{self._path('test.err')} || {{ cat {self._path('test.err')}; exit 4; }}"
+            )
+        rc, out, err = self._run(script, stdin=config.encode())
+        sections = split_sections(out)
+        if rc != 0 and len(sections) < 2:
             raise error(f"{self.hostname}: FRR rejects the candidate:\n{(err + out).strip()}")
         self._candidate = config
         self._merge = merge
+        # rc 4: frr-reload failed; compare_config runs it again and reports the error.
+        self._diff = parse.reload_diff(sections[1]) if rc == 0 and len(sections) == 2 else None
 
     def load_replace_candidate(
         self, filename: str | None = None, config: str | None = None
@@ -521,9 +584,16 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         return "merged.conf"
 
     def compare_config(self) -> str:
-        """frr-reload.py's change set between the running config and the candidate."""
+        """frr-reload.py's change set between the running config and the candidate.
+
+        The first compare after a replace load returns the change set computed by the load
+        (same round trip); any later one runs ``frr-reload.py --test`` again.
+        """
         if self._candidate is None:
             return ""
+        if self._diff is not None:
+            diff, self._diff = self._diff, None
+            return diff
         target = self._merged_file() if self._merge else "candidate.conf"
         rc, out, err = self._run(
             f"{shlex.quote(self._frr_reload)} --test {self._path(target)}", timeout=300
@@ -570,24 +640,87 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
         """Apply the candidate; with ``revert_in`` the box reverts by itself unless confirmed.
 
+        A replace commit is one round trip: refuse if a commit is pending, save the running
+        config as ``rollback.conf``, ``frr-reload.py --reload``, start the revert timer (right
+        after the reload, before anything else can fail), then ``frr-reload.py --test`` as
+        the verification. A refused reload, a timer that does not start, or a residual
+        difference puts the previous configuration back and raises.
+
         Raises:
             CommitError: no candidate, a commit is pending, or FRR refused the candidate (the
                 box is then back on its previous configuration).
         """
         if self._candidate is None:
             raise CommitError(f"{self.hostname}: no candidate loaded")
+        if self._merge:
+            self._commit_merge(message, revert_in)
+        else:
+            self._commit_replace(message, revert_in)
+        self._candidate = None
+        self._diff = None
+
+    def _history_line(self, message: str) -> str:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        note = shlex.quote(f"{stamp} commit {message}".strip())
+        return f"echo {note} >> {self._path('history.log')}"
+
+    def _commit_replace(self, message: str, revert_in: int | None) -> None:
+        reload = shlex.quote(self._frr_reload)
+        running, rollback = self._path("running.txt"), self._path("rollback.conf")
+        candidate, out = self._path("candidate.conf"), self._path("reload.out")
+        header = r"1,3{/^Building configuration\.\.\.$/d;/^Current configuration:$/d;/^$/d}"
+        timer = self._revert_script(int(revert_in)) if revert_in is not None else ""
+        verify = (
+            f"{reload} --test {candidate} 2>{self._path('test.err')} || "
+            f"{{ cat {self._path('test.err')}; exit 94; }}"
+            if self._commit_verify
+            else ""
+        )
+        script = "\n".join(
+            [
+                f"{self._pending_test()} && exit 90",
+                f"vtysh -c 'show running-config' > {running} && "
+                f"sed {shlex.quote(header)} {running} > {rollback} || exit 91",
+                f"{reload} --reload {candidate} > {out} 2>&1 || {{ cat {out}; exit 92; }}",
+                timer,
+                f"echo {SECTION_MARK}",
+                verify,
+                self._history_line(message),
+            ]
+        )
+        rc, output, err = self._run(script, timeout=300)
+        if rc == 90:
+            raise CommitError(f"{self.hostname}: a commit waits for confirmation or rollback")
+        if rc == 91:
+            raise CommitError(f"{self.hostname}: cannot save the running config: {err}")
+        if rc == 92:
+            outcome = self._restore()
+            raise CommitError(f"{self.hostname}: FRR refused the commit ({outcome}):\n{output}")
+        if rc == 93:
+            self._cancel_revert()
+            outcome = self._restore()
+            raise CommitError(
+                f"{self.hostname}: could not start the automatic revert timer ({outcome})"
+            )
+        sections = split_sections(output)
+        residual = parse.reload_diff(sections[-1]) if rc == 0 and len(sections) == 2 else ""
+        if rc != 0 or residual or len(sections) != 2:
+            self._cancel_revert()
+            outcome = self._restore()
+            raise CommitError(
+                f"{self.hostname}: running config differs from the candidate after commit "
+                f"({outcome}):\n{residual or (err + output).strip()}"
+            )
+
+    def _commit_merge(self, message: str, revert_in: int | None) -> None:
         if self.has_pending_commit():
             raise CommitError(f"{self.hostname}: a commit waits for confirmation or rollback")
         self._upload("rollback.conf", running_config_text(self._vtysh("show running-config")))
-        if self._merge:
-            rc, out, err = self._run(
-                f"vtysh -f {self._path('candidate.conf')} && vtysh -c 'write memory'",
-                timeout=300,
-            )
-            output, target = out + err, self._merged_file()
-        else:
-            rc, output = self._reload("reload", "candidate.conf")
-            target = "candidate.conf"
+        rc, out, err = self._run(
+            f"vtysh -f {self._path('candidate.conf')} && vtysh -c 'write memory'",
+            timeout=300,
+        )
+        output, target = out + err, self._merged_file()
         if rc != 0:
             outcome = self._restore()
             raise CommitError(f"{self.hostname}: FRR refused the commit ({outcome}):\n{output}")
@@ -595,32 +728,40 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             rc, out, err = self._run(
                 f"{shlex.quote(self._frr_reload)} --test {self._path(target)}", timeout=300
             )
-            residual = parse.reload_added(out) if self._merge else parse.reload_diff(out)
+            residual = parse.reload_added(out)
             if rc != 0 or residual:
                 outcome = self._restore()
                 raise CommitError(
                     f"{self.hostname}: running config differs from the candidate after commit "
                     f"({outcome}):\n{residual or err}"
                 )
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        note = shlex.quote(f"{stamp} commit {message}".strip())
-        self._run(f"echo {note} >> {self._path('history.log')}")
+        self._run(self._history_line(message))
         if revert_in is not None:
-            self._schedule_revert(int(revert_in))
-        self._candidate = None
+            rc, _, _ = self._run(self._revert_script(int(revert_in)))
+            if rc != 0:
+                raise CommitError(f"{self.hostname}: could not start the automatic revert timer")
 
-    def _schedule_revert(self, seconds: int) -> None:
-        script = (
-            f": {REVERT_MARK}; echo $$ > {self._path('pending.pid')}; sleep {seconds}; "
-            f"{shlex.quote(self._frr_reload)} --reload {self._path('rollback.conf')}; "
-            f"rm -f {self._path('pending.pid')}"
+    def _pending_test(self) -> str:
+        """Shell test: true when a revert timer of this driver runs on the box."""
+        return (
+            f'p=$(cat {self._path("pending.pid")} 2>/dev/null) && [ -n "$p" ] && '
+            f'grep -q {REVERT_MARK} /proc/"$p"/cmdline 2>/dev/null'
         )
-        self._run(f"setsid sh -c {shlex.quote(script)} </dev/null >/dev/null 2>&1 &")
-        for _ in range(50):
-            if self.has_pending_commit():
-                return
-            time.sleep(0.1)
-        raise CommitError(f"{self.hostname}: could not start the automatic revert timer")
+
+    def _revert_script(self, seconds: int) -> str:
+        """Shell lines that start the detached revert timer and wait (5 s at most) for its pid
+        file; exit 93 if it does not show up."""
+        pid_file = self._path("pending.pid")
+        timer = (
+            f": {REVERT_MARK}; echo $$ > {pid_file}; sleep {seconds}; "
+            f"{shlex.quote(self._frr_reload)} --reload {self._path('rollback.conf')}; "
+            f"rm -f {pid_file}"
+        )
+        return (
+            f"rm -f {pid_file}; setsid sh -c {shlex.quote(timer)} </dev/null >/dev/null 2>&1 &\n"
+            f"i=0; until {self._pending_test()}; do "
+            f"i=$((i + 1)); [ $i -gt 100 ] && exit 93; sleep 0.05; done"
+        )
 
     def confirm_commit(self) -> None:
         """Keep the configuration committed with ``revert_in``."""
@@ -628,10 +769,14 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             raise CommitConfirmException(f"{self.hostname}: no commit waits for confirmation")
 
     def discard_config(self) -> None:
-        """Forget the loaded candidate."""
+        """Forget the loaded candidate.
+
+        No round trip: the uploaded file stays in the 0700 state directory (like
+        ``rollback.conf``) and is overwritten by the next load; nothing applies it without one.
+        """
         self._candidate = None
         self._merge = False
-        self._run(f"rm -f {self._path('candidate.conf')} {self._path('merged.conf')}")
+        self._diff = None
 
     def rollback(self) -> None:
         """Go back to the configuration saved before the last commit (cancels a pending one)."""

@@ -61,21 +61,24 @@ def diff(box: Shell, candidate: str, name: str) -> str:
 
 
 def apply(box: Shell, candidate: str) -> None:
-    """Check and apply ``candidate``; keep the previous one for :func:`restore`."""
+    """Check and apply ``candidate``; keep the previous one for :func:`restore`.
+
+    One round trip: upload, ``nft -c`` (exit 3 when refused, nothing changed), keep the
+    previous ruleset, ``nft -f`` (exit 4 when it fails: :func:`restore` then runs).
+    """
+    new = f"{APPLIED}.new"
     rc, _, err = box.run_shell(
-        f"umask 077 && mkdir -p {STATE_DIR} && cat > {APPLIED}.new && nft -c -f {APPLIED}.new",
+        f"umask 077 && mkdir -p {STATE_DIR} && cat > {new} || exit 5\n"
+        f"nft -c -f {new} || {{ rm -f {new}; exit 3; }}\n"
+        f"(test -f {APPLIED} && cp {APPLIED} {PREVIOUS} || rm -f {PREVIOUS}) && "
+        f"nft -f {new} && mv {new} {APPLIED} || exit 4",
         stdin=candidate.encode("utf-8"),
     )
-    if rc != 0:
-        box.run_shell(f"rm -f {APPLIED}.new")
-        raise FirewallError(f"nftables refused the ruleset: {err.strip()[:400]}")
-    rc, _, err = box.run_shell(
-        f"(test -f {APPLIED} && cp {APPLIED} {PREVIOUS} || rm -f {PREVIOUS}) && "
-        f"nft -f {APPLIED}.new && mv {APPLIED}.new {APPLIED}"
-    )
-    if rc != 0:
+    if rc == 4:
         restore(box)
         raise FirewallError(f"applying the ruleset failed: {err.strip()[:400]}")
+    if rc != 0:
+        raise FirewallError(f"nftables refused the ruleset: {err.strip()[:400]}")
 
 
 def restore(box: Shell) -> None:

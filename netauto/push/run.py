@@ -20,6 +20,9 @@ from netauto.push import rollout
 from netauto.push.core import DeviceResult, PostCheck, push_device
 from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
 
+POLL_INTERVAL = 0.5
+"""Seconds between two adjacency polls of a post-check (one SSH round trip each)."""
+
 
 class Candidate(BaseModel):
     """What to push to one device: its rendered config, and for FRR its firewall ruleset."""
@@ -106,7 +109,7 @@ def make_post_check(
             ]
             if not missing or time.monotonic() > deadline:
                 break
-            time.sleep(1.0)
+            time.sleep(POLL_INTERVAL)
         if missing:
             return PostCheck(
                 ok=False, detail=f"adjacency down after {settle:.0f} s: " + ", ".join(missing)

@@ -7,7 +7,9 @@ Usage (root)::
 
 Brings the lab up (own prefix ``nw-``, own state directory), renders, pushes with
 ``--commit``, then times ``netauto verify --format json`` and prints: checks run (by kind and
-status), wall time and checks per second. Target: the whole example province under 60 s.
+status), wall time and checks per second, and how long the hosts' probe runs took (in the
+lab one local prober serves every LAN client, so they share one figure). Target: the whole
+example province under 60 s. ``--prober shell`` times the ping/nc shell scripts instead.
 The lab is always torn down, also on failure. Every step goes through the real CLI.
 """
 
@@ -73,6 +75,7 @@ def main() -> None:
     parser.add_argument("--sot", type=Path, default=ROOT / "inventory")
     parser.add_argument("--prefix", default="nw-")
     parser.add_argument("--workers", type=int, default=20, help="verify --workers")
+    parser.add_argument("--prober", default="auto", help="verify --prober (auto or shell)")
     args = parser.parse_args()
     runner.require_root_and_tools()
     if runner.lab_namespaces(args.prefix):
@@ -95,7 +98,7 @@ def main() -> None:
             print(f"{'settle':<8} {wait_converged(args.prefix, args.sot):7.1f} s", flush=True)
             start = time.monotonic()
             proc = netauto(env, args.sot, "verify", "--format", "json", "--workers",
-                           str(args.workers))  # fmt: skip
+                           str(args.workers), "--prober", args.prober)  # fmt: skip
             wall = time.monotonic() - start
             step("verify", proc, wall, (0, 1))
         finally:
@@ -122,7 +125,7 @@ def main() -> None:
         scripts = {c["host"]: c["duration_s"] for c in chosen if c["duration_s"]}
         if scripts:
             ordered = sorted(scripts.values())
-            print(f"  probe scripts on {side}: {len(scripts)}, median "
+            print(f"  probe runs on {side}: {len(scripts)} hosts, median "
                   f"{ordered[len(ordered) // 2]:.1f} s, max {ordered[-1]:.1f} s")  # fmt: skip
     bad = [c for c in checks if c["status"] in ("fail", "error")]
     for check in bad[:10]:

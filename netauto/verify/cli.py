@@ -196,13 +196,15 @@ def register(app: typer.Typer) -> None:
                     progress.advance(bar, count)
 
             seen: dict[str, dict[str, Any]] = {}
-            # LAN clients probe locally (no SSH): run them while the routers are checked.
-            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as side:
+            # LAN clients probe locally (no SSH) and the VMs are read: both while the
+            # routers are checked.
+            with concurrent.futures.ThreadPoolExecutor(max_workers=2) as side:
                 from_clients = (
                     side.submit(run_on_clients, lab_info, client_specs, done, python=python)
                     if lab_info is not None and client_specs
                     else None
                 )
+                from_vms = side.submit(_vm_drift, nr, plan, lab_info, site, stored)
                 results = run_on_routers(
                     nr, plan, specs, reachable, done,
                     snapshot=live.snapshot_addresses(stored) if stored is not None else None,
@@ -210,7 +212,7 @@ def register(app: typer.Typer) -> None:
                 )  # fmt: skip
                 if from_clients is not None:
                     results += from_clients.result()
-            results += _vm_drift(nr, plan, lab_info, site, stored)
+                results += from_vms.result()
         chosen = {s.site for s in specs}
         run = VerifyRun(
             info=RunInfo(

@@ -300,8 +300,9 @@ def collect(
         return Result(host=task.host, result=facts)
 
     wanted = set(hosts)
-    aggregated = nr.filter(filter_func=lambda h: h.name in wanted).run(task=task, on_failed=True)
-    nr.close_connections(on_good=True, on_failed=True)
+    chosen = nr.filter(filter_func=lambda h: h.name in wanted)
+    aggregated = chosen.run(task=task, on_failed=True)
+    chosen.close_connections(on_good=True, on_failed=True)  # only these: verify runs others
     results: list[HostFacts] = []
     for name in sorted(wanted):
         value = aggregated[name][0].result if name in aggregated else None

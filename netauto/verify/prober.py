@@ -221,6 +221,7 @@ class Ping:
         self.answered: set[int] = set()
         self.errors: set[int] = set()
         self.lines: list[str] = []
+        self.retries = 0
         self.finished = False
 
     def settled(self) -> bool:
@@ -245,6 +246,10 @@ PINGS_IN_FLIGHT = 2048
 CONNECTS_IN_FLIGHT = 256
 """TCP probes in flight at once (one socket each)."""
 CLONE_NEWNET = 0x40000000
+LOCAL_SHORTAGE = {errno.EAGAIN, errno.EWOULDBLOCK, errno.ENOBUFS, errno.ENOMEM, errno.EINTR}
+"""Send errors that say nothing about the path: the echo request is sent again."""
+SEND_RETRIES = 100
+"""Tries of an echo request the box has no buffer for (10 ms apart) before giving up."""
 
 
 class Prober:
@@ -334,15 +339,26 @@ class Prober:
         key = ping.number * COUNT + attempt
         ident, seq = (self.base + (key >> 16)) & 0xFFFF, key & 0xFFFF
         now = time.monotonic()
-        ping.sent += 1
-        ping.sent_at[attempt] = now
-        self.pings[(ident, seq)] = (ping, attempt)
         assert ping.sock is not None
         try:
             ping.sock.sendto(echo_request(ping.version, ident, seq), (ping.target, 0))
         except OSError as exc:
+            if exc.errno in LOCAL_SHORTAGE:
+                # This box is short of buffers: no proof of anything. Try again shortly;
+                # a probe that never gets out is reported as not run (an error, not a pass).
+                ping.retries += 1
+                if ping.retries > SEND_RETRIES:
+                    ping.finished = True
+                    self.pings_in_flight -= 1
+                    self.results[ping.number] = (2, f"ping: sendmsg: {exc.strerror}")
+                else:
+                    self.later(now + 0.01, "send", ping, attempt)
+                return
             ping.errors.add(attempt)
             ping.lines.append(f"ping: sendmsg: {exc.strerror}")
+        ping.sent += 1
+        ping.sent_at[attempt] = now
+        self.pings[(ident, seq)] = (ping, attempt)
         if attempt + 1 < COUNT:
             self.later(now + INTERVAL, "send", ping, attempt + 1)
         else:

@@ -367,7 +367,8 @@ def run_on_routers(
         return Result(host=task.host, result=early + results)
 
     wanted = set(hosts) & set(by_device)
-    aggregated = nr.filter(filter_func=lambda h: h.name in wanted).run(task=task, on_failed=True)
+    chosen = nr.filter(filter_func=lambda h: h.name in wanted)
+    aggregated = chosen.run(task=task, on_failed=True)
     results: list[CheckResult] = []
     for name in sorted(wanted):
         value = aggregated[name][0].result if name in aggregated else None
@@ -376,7 +377,7 @@ def run_on_routers(
         else:
             results += [_result(s, name, "error", "no result from the device")
                         for s in by_device[name]]  # fmt: skip
-    nr.close_connections(on_good=True, on_failed=True)
+    chosen.close_connections(on_good=True, on_failed=True)  # only these: VMs are read meanwhile
     missing = set(by_device) - set(hosts)
     for name in sorted(missing):
         results += [_result(s, name, "error", "device not reachable on this target")

@@ -9,6 +9,7 @@ and through the prober: every probe must get the same verdict.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import subprocess
 import pytest
 
 from netauto.verify.derive import CheckSpec
-from netauto.verify.prober import parse_icmp, ping_report, tcp_report
+from netauto.verify.prober import SEND_RETRIES, Ping, Prober, parse_icmp, ping_report, tcp_report
 from netauto.verify.probes import (
     build_script,
     judge,
@@ -175,3 +176,24 @@ def test_shell_script_still_reads_back() -> None:
     script = build_script([probe_argv(spec("ping", "ipv4", "10.0.0.9"))])
     assert "ping -4 -n -c 2" in script
     assert parse_output("x\n@@NA 0 1\n") == {0: (1, "x")}
+
+
+class NoBuffers:
+    """A socket the kernel has no buffer for: every send fails with ENOBUFS."""
+
+    def sendto(self, data: bytes, address: object) -> int:
+        raise OSError(errno.ENOBUFS, os.strerror(errno.ENOBUFS))
+
+
+def test_a_send_the_box_has_no_buffer_for_is_no_proof_of_a_closed_path() -> None:
+    prober = Prober()
+    ping = Ping(0, 4, "", "192.0.2.1")
+    ping.sock = NoBuffers()  # type: ignore[assignment]
+    prober.pings_in_flight = 1
+    prober.send_echo(ping, 0)
+    assert (ping.sent, ping.errors, len(prober.timers)) == (0, set(), 1)  # tried again later
+    for _ in range(SEND_RETRIES):
+        prober.send_echo(ping, 0)
+    code, text = prober.results[0]
+    assert outcome("ping", code, text) == "unknown"
+    assert judge(spec("ping", "ipv4", "192.0.2.1", "blocked"), code, text)[0] == "error"

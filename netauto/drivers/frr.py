@@ -25,12 +25,15 @@ root), ``state_dir``, ``frr_reload`` (path of frr-reload.py), ``commit_verify`` 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import select
 import shlex
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +68,24 @@ NETMIKO_ARGS = (
 DEFAULT_STATE_DIR = "/etc/frr/netauto"
 DEFAULT_FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
 REVERT_MARK = "netauto-revert"
+SESSION_READY = "@@netauto-session@@"
+SESSION_SERVER = r"""umask 077
+t=$(mktemp -d) || exit 1
+trap 'rm -rf "$t"' EXIT
+trap 'exit 1' HUP INT TERM
+echo @@netauto-session@@
+while IFS=' ' read -r slen ilen; do
+  head -c "$slen" > "$t/s" && head -c "$ilen" > "$t/i" || exit 1
+  sh "$t/s" < "$t/i" > "$t/o" 2> "$t/e"
+  rc=$?
+  echo "$rc $(wc -c < "$t/o") $(wc -c < "$t/e")"
+  cat "$t/o" "$t/e"
+done
+"""
+"""The command session: one POSIX shell per connection that runs each request (a line
+``<script bytes> <stdin bytes>``, the script, its stdin) with ``sh`` and answers
+``<exit status> <stdout bytes> <stderr bytes>``, stdout, stderr. GNU/busybox ``head -c N``
+reads exactly N bytes from a pipe, and requests never overlap, so nothing is over-read."""
 SECTION_MARK = "@@netauto-section@@"
 """Printed on a line of its own between the outputs of one remote script's steps."""
 _RUNNING_HEADER = re.compile(
@@ -257,6 +278,10 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self._candidate: str | None = None
         self._merge = False
         self._diff: str | None = None
+        self._session: Any = None
+        self._session_buffer = b""
+        self._session_usable = True
+        self._lock = threading.Lock()
         self.device: Any = None
 
     # -- connection -------------------------------------------------------------------------
@@ -283,6 +308,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
 
     def close(self) -> None:
         """Close the SSH connection."""
+        self._end_session()
         if self.device is not None:
             self._netmiko_close()
 
@@ -301,10 +327,91 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def _run(
         self, command: str, stdin: bytes | None = None, timeout: float | None = None
     ) -> tuple[int, str, str]:
-        """Run ``command`` (POSIX sh) on the box; return (exit status, stdout, stderr)."""
+        """Run ``command`` (POSIX sh) on the box; return (exit status, stdout, stderr).
+
+        Commands go through the connection's command session (see :data:`SESSION_SERVER`):
+        one exec channel, so the login shell and its startup files run once per connection,
+        not once per command (with a pyenv ``.bashrc`` that is ~0.1 s of CPU each). A box
+        where the session does not start gets one exec channel per command.
+        """
+        limit = float(timeout if timeout is not None else self.timeout)
+        with self._lock:
+            if self._session_usable:
+                session = self._session or self._start_session()
+                if session is not None:
+                    return self._session_run(session, command, stdin or b"", limit)
+            return self._exec(command, stdin, limit)
+
+    def _start_session(self) -> Any:
+        """Start the command session; None (and exec channels from now on) if it fails."""
+        server = "exec sh -c " + shlex.quote(SESSION_SERVER)
+        if self._sudo:
+            server = "sudo -n sh -c " + shlex.quote(SESSION_SERVER)
+        try:
+            channel = self._transport().open_session(timeout=float(self.timeout))
+            channel.exec_command(server)
+            self._session, self._session_buffer = channel, b""
+            self._session_read(lambda b: (SESSION_READY + "\n").encode() in b, self.timeout)
+        except ConnectionException:
+            raise
+        except Exception:
+            self._end_session()
+            self._session_usable = False
+            return None
+        # Anything the startup files printed comes before the ready line: drop it.
+        marker = (SESSION_READY + "\n").encode()
+        self._session_buffer = self._session_buffer.split(marker, 1)[1]
+        return channel
+
+    def _end_session(self) -> None:
+        if self._session is not None:
+            with contextlib.suppress(Exception):  # already gone: nothing to close
+                self._session.close()
+        self._session, self._session_buffer = None, b""
+
+    def _session_read(self, enough: Callable[[bytes], bool], limit: float) -> None:
+        """Read from the session into its buffer until ``enough(buffer)``."""
+        channel = self._session
+        deadline = time.monotonic() + limit
+        while not enough(self._session_buffer):
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                raise TimeoutError()
+            channel.settimeout(wait)
+            chunk = channel.recv(65536)
+            if not chunk:
+                raise EOFError("the command session ended")
+            self._session_buffer += chunk
+            while channel.recv_stderr_ready():  # the session's own stderr: not ours
+                channel.recv_stderr(65536)
+
+    def _session_run(
+        self, session: Any, command: str, stdin: bytes, limit: float
+    ) -> tuple[int, str, str]:
+        script = command.encode()
+        try:
+            session.sendall(f"{len(script)} {len(stdin)}\n".encode() + script + stdin)
+            self._session_read(lambda b: b"\n" in b, limit)
+            line, self._session_buffer = self._session_buffer.split(b"\n", 1)
+            rc, out_len, err_len = (int(x) for x in line.split())
+            self._session_read(lambda b: len(b) >= out_len + err_len, limit)
+        except TimeoutError as exc:
+            self._end_session()  # the command may still run: never reuse this session
+            raise CommandErrorException(
+                f"{self.hostname}: {command!r} did not finish in {limit:.0f} s"
+            ) from exc
+        except Exception as exc:
+            self._end_session()
+            raise ConnectionException(f"{self.hostname}: {command!r} failed: {exc}") from exc
+        data = self._session_buffer
+        out, err = data[:out_len], data[out_len : out_len + err_len]
+        self._session_buffer = data[out_len + err_len :]
+        return rc, out.decode(errors="replace"), err.decode(errors="replace")
+
+    def _exec(self, command: str, stdin: bytes | None, limit: float) -> tuple[int, str, str]:
+        """Run ``command`` on an exec channel of its own."""
         if self._sudo:
             command = "sudo -n sh -c " + shlex.quote(command)
-        limit = float(timeout if timeout is not None else self.timeout)
         try:
             channel = self._transport().open_session(timeout=limit)
             channel.settimeout(limit)

@@ -102,9 +102,17 @@ def anchor_script(runtime: Path, host: LabHost) -> str:
     hdir = host_dir(runtime, host)
     q = shlex.quote
     anchored = needs_anchor(host)
-    lines = [
-        "set -e",
-        *([f"hostname {q(host.name)}"] if anchored else []),
+    lines = ["set -e"]
+    if anchored:
+        # The private mount namespace starts as a copy of the machine's, with a bind mount
+        # per named network namespace (this lab's and any other's; ~1,000 on the tree lab),
+        # kernel memory per host that it never uses. One lazy umount drops them in one
+        # system call (`umount --recursive` waits an RCU grace period per mount: minutes).
+        lines += [
+            "umount --lazy /run/netns 2>/dev/null || true",
+            f"hostname {q(host.name)}",
+        ]
+    lines += [
         "echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad",
         "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad",
     ]

@@ -13,11 +13,10 @@ so verification can test service reachability, not only ping. Usage::
 from __future__ import annotations
 
 import argparse
-import asyncio
-import functools
-import signal
+import selectors
 import socket
 from dataclasses import dataclass
+from typing import cast
 
 
 @dataclass(frozen=True)
@@ -67,43 +66,32 @@ def _socket(endpoint: Endpoint) -> socket.socket:
     return sock
 
 
-class _Datagrams(asyncio.DatagramProtocol):
-    def __init__(self, line: bytes) -> None:
-        self.line = line
-        self.transport: asyncio.DatagramTransport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
-
-    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
-        if self.transport is not None:
-            self.transport.sendto(self.line, addr)
-
-
-async def serve(name: str, endpoints: list[Endpoint]) -> None:
-    """Answer on every endpoint until SIGTERM."""
-    loop = asyncio.get_running_loop()
-    stop = loop.create_future()
-    loop.add_signal_handler(signal.SIGTERM, stop.set_result, None)
-    for endpoint in endpoints:
-        line = banner(name, endpoint)
-        sock = _socket(endpoint)
-        if endpoint.proto == "tcp":
-
-            async def answer(
-                reader: asyncio.StreamReader, writer: asyncio.StreamWriter, line: bytes = line
-            ) -> None:
-                writer.write(line)
-                try:
-                    await writer.drain()
-                finally:
-                    writer.close()
-
-            await asyncio.start_server(answer, sock=sock)
+def _answer(sock: socket.socket, line: bytes) -> None:
+    """Answer one TCP connection or one UDP datagram waiting on ``sock`` with ``line``."""
+    try:
+        if sock.type == socket.SOCK_STREAM:
+            conn, _ = sock.accept()
+            with conn:
+                conn.settimeout(2.0)
+                conn.sendall(line)
         else:
-            await loop.create_datagram_endpoint(functools.partial(_Datagrams, line), sock=sock)
-    await stop
+            _, addr = sock.recvfrom(2048)
+            sock.sendto(line, addr)
+    except OSError:  # the client went away (or another wake-up took it): nothing to answer
+        pass
+
+
+def serve(name: str, endpoints: list[Endpoint]) -> None:
+    """Answer on every endpoint until killed (SIGTERM's default action ends the process).
+
+    One ``selectors`` loop, no asyncio: ~6 MB less per VM.
+    """
+    with selectors.DefaultSelector() as selector:
+        for endpoint in endpoints:
+            selector.register(_socket(endpoint), selectors.EVENT_READ, banner(name, endpoint))
+        while True:
+            for key, _ in selector.select():
+                _answer(cast(socket.socket, key.fileobj), key.data)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -111,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--name", required=True)
     parser.add_argument("endpoints", nargs="+", type=parse_endpoint)
     args = parser.parse_args(argv)
-    asyncio.run(serve(args.name, args.endpoints))
+    serve(args.name, args.endpoints)
 
 
 if __name__ == "__main__":

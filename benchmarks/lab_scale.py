@@ -45,6 +45,23 @@ def used_memory() -> int:
     return fields["MemTotal"] - fields["MemAvailable"]
 
 
+def settled_memory(timeout: float = 240.0, window: int = 5, spread: int = 8 * 2**20) -> int:
+    """``used_memory()`` once it is flat: ``window`` samples a second apart within ``spread``.
+
+    The kernel frees a torn-down lab's namespaces lazily, ~20 MB/s for half a minute (the
+    example province) to minutes (the tree); a baseline taken meanwhile would credit that
+    freeing to the new lab and report too little.
+    """
+    samples = [used_memory()]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        samples = [*samples[-(window - 1) :], used_memory()]
+        if len(samples) == window and max(samples) - min(samples) < spread:
+            break
+    return samples[-1]
+
+
 def pss_by_program(pids: set[int]) -> dict[str, tuple[int, int]]:
     """Per program name: (processes, summed proportional set size in bytes) of ``pids``.
 
@@ -96,7 +113,9 @@ def main() -> None:
         flush=True,
     )
     runner.down(args.prefix)
-    baseline = used_memory()
+    started = time.monotonic()
+    baseline = settled_memory()
+    print(f"baseline memory settled after {time.monotonic() - started:.0f} s", flush=True)
     peak = [0]
     stop = threading.Event()
 

@@ -10,6 +10,7 @@ Layout of a lab's runtime directory ``R`` (``/run/netauto/<prefix>``)::
     R/hosts/<name>/              per host: sshd_config, host key, logs, pid files,
         etc/frr/                 bound over /etc/frr in the host's private mount namespace
         run/                     bound over /run (so /var/run/frr and /run/sshd are its own)
+        home/                    $HOME of lab SSH sessions (never the machine's /root)
         tmp/                     bound over /var/tmp (FRR's per-daemon crash-log dirs)
 
 A LAN client has no directory and no process: its namespace is a named one (``ip netns
@@ -197,6 +198,9 @@ def sshd_config(runtime: Path, host: LabHost) -> str:
         "PrintMotd no\n"
         "PrintLastLog no\n"
         "MaxStartups 64:30:128\n"
+        # Sessions log in as root with a home of the lab's: the machine's dotfiles
+        # (~/.bashrc, ~/.ansible, ...) are neither read nor written by lab sessions.
+        f"SetEnv HOME={hdir / 'home'}\n"
         f"Subsystem sftp {SFTP_SERVER}\n"
     )
 

@@ -263,6 +263,7 @@ def _write_files(runtime: Path, topo: LabTopology) -> dict[str, str]:
             atomic_write(hdir / "ssh_host_ed25519_key.pub", pair.public + "\n")
             host_keys[host.name] = " ".join(pair.public.split()[:2])
             atomic_write(hdir / "sshd_config", hostfiles.sshd_config(runtime, host))
+            (hdir / "home").mkdir(mode=0o700, parents=True, exist_ok=True)
             for sub in ("sshd", "frr"):
                 (hdir / "run" / sub).mkdir(parents=True, exist_ok=True)
             os.chmod(hdir / "run" / "sshd", 0o755)

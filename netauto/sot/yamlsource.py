@@ -234,6 +234,16 @@ def _events_to_data(file: Path, text: str) -> tuple[Any, dict[PathKey, Location]
                 "an anchor name is defined once per document: rename one",
             )
 
+    def count(values: int, line: int) -> None:
+        nonlocal total
+        total += values
+        if total > MAX_NODES:
+            raise fail(
+                f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
+                line,
+                "anchors and aliases are fine, but not nested to blow up the document",
+            )
+
     def child_path() -> PathKey:
         if not stack:
             return ()
@@ -289,13 +299,7 @@ def _events_to_data(file: Path, text: str) -> tuple[Any, dict[PathKey, Location]
                         line,
                         f"quote it: '{event.value}'",
                     )
-                total += 1
-                if total > MAX_NODES:
-                    raise fail(
-                        f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                        line,
-                        "anchors and aliases are fine, but not nested to blow up the document",
-                    )
+                count(1, line)
                 where = loc_cls(file, line, mark.column + 1)
                 path = place(value, line, mark.column + 1, 1)
                 if path is not None:
@@ -323,13 +327,7 @@ def _events_to_data(file: Path, text: str) -> tuple[Any, dict[PathKey, Location]
                         line,
                         "remove the `!` tag: the SoT is plain mappings, lists and values",
                     )
-                total += 1
-                if total > MAX_NODES:
-                    raise fail(
-                        f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                        line,
-                        "anchors and aliases are fine, but not nested to blow up the document",
-                    )
+                count(1, line)
                 path = child_path()
                 where = loc_cls(file, line, mark.column + 1)
                 record(path, where)
@@ -373,13 +371,7 @@ def _events_to_data(file: Path, text: str) -> tuple[Any, dict[PathKey, Location]
                         "define `&name` before using `*name`, outside the value it names",
                     )
                 value, size, rel, _ = anchors[anchor]
-                total += size
-                if total > MAX_NODES:
-                    raise fail(
-                        f"YAML expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                        line,
-                        "anchors and aliases are fine, but not nested to blow up the document",
-                    )
+                count(size, line)
                 copied = copy.deepcopy(value)
                 path = place(copied, line, event.start_mark.column + 1, size)
                 if path is not None:

@@ -247,10 +247,21 @@ def run_router(
             results += [_result(s, hostname, "error", f"cannot read addresses: {exc}")
                         for s in drift]  # fmt: skip
         else:
-            if seen is not None:
-                seen[hostname] = interfaces
-            results += drift_results(drift, plan, hostname, interfaces)
+            results += _remembered_drift(drift, plan, hostname, interfaces, seen)
     return results
+
+
+def _remembered_drift(
+    drift: list[CheckSpec],
+    plan: Plan,
+    hostname: str,
+    interfaces: dict[str, Any],
+    seen: dict[str, Any] | None,
+) -> list[CheckResult]:
+    """Drift results of one router; its addresses are kept in ``seen`` (the snapshot)."""
+    if seen is not None:
+        seen[hostname] = interfaces
+    return drift_results(drift, plan, hostname, interfaces)
 
 
 ADDRESSES_COMMAND = "ip -j addr show"
@@ -311,9 +322,7 @@ def _one_round_trip(
             results += [_result(s, hostname, "error", f"cannot read addresses: {why}")
                         for s in drift]  # fmt: skip
         else:
-            if seen is not None:
-                seen[hostname] = interfaces
-            results += drift_results(drift, plan, hostname, interfaces)
+            results += _remembered_drift(drift, plan, hostname, interfaces, seen)
     return results
 
 

@@ -247,7 +247,19 @@ def render_all(
 ) -> list[RenderedConfig]:
     """Render every selected device, then every selected VM, in plan order."""
     devices, vms = select(sot, plan, hosts, sites)
-    policy = policy_index(sot, plan)
+    return render_hosts(sot, plan, devices, vms, options, template_dir, policy_index(sot, plan))
+
+
+def render_hosts(
+    sot: SoT,
+    plan: Plan,
+    devices: list[str],
+    vms: list[str],
+    options: RenderOptions | None,
+    template_dir: Path | None,
+    policy: PolicyIndex,
+) -> list[RenderedConfig]:
+    """Render the named devices, then the named VMs, in the order given."""
     out = [render_device(sot, plan, h, options, template_dir, policy) for h in devices]
     out += [render_vm(sot, plan, v, template_dir) for v in vms]
     return out

@@ -18,7 +18,7 @@ from pathlib import Path
 from netauto.cache import dumps
 from netauto.plan.models import Plan
 from netauto.render.checks import check_rendered
-from netauto.render.engine import render_device, render_vm, select
+from netauto.render.engine import render_hosts, select
 from netauto.render.frrsyntax import start_frr_syntax
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.render.policy import PolicyIndex, policy_index
@@ -48,8 +48,7 @@ def _work(
     template_dir: Path | None,
     policy: PolicyIndex,
 ) -> Result:
-    rendered = [render_device(sot, plan, h, options, template_dir, policy) for h in devices]
-    rendered += [render_vm(sot, plan, v, template_dir) for v in vms]
+    rendered = render_hosts(sot, plan, devices, vms, options, template_dir, policy)
     syntax_run = start_frr_syntax(rendered)  # FRR's parser runs while Python checks
     findings = check_rendered(plan, rendered)
     return rendered, findings, syntax_run.findings() if syntax_run else []

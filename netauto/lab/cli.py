@@ -32,7 +32,12 @@ def _split(values: list[str]) -> list[str]:
 
 
 def _topology(
-    inventory: Path, prefix: str, sites: list[str], hubs: int | None, clients: bool = True
+    inventory: Path,
+    prefix: str,
+    sites: list[str],
+    hubs: int | None,
+    clients: bool = True,
+    ebgp_sites: list[str] | None = None,
 ) -> LabTopology:
     from netauto.plan import plan_for
     from netauto.sot.loader import load_sot
@@ -40,7 +45,7 @@ def _topology(
     plan = plan_for(inventory).plan
     sot = load_sot(inventory).sot
     return build_topology(plan, sot, prefix=prefix, sites=_split(sites), hubs=hubs,
-                          clients=clients)  # fmt: skip
+                          clients=clients, ebgp_sites=_split(ebgp_sites or []))  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
@@ -79,23 +84,34 @@ def register(app: typer.Typer) -> None:
         clients: bool = typer.Option(
             True, "--clients/--no-clients", help="A client namespace on every LAN."
         ),
+        ebgp_site: list[str] = typer.Option(
+            [],
+            "--ebgp-site",
+            help="Site (slug) that talks eBGP to its hub, on top of `routing: ebgp` in the "
+            "SoT: the same meaning as `netauto render --ebgp-site`, so the routers you "
+            "render BGP for run bgpd (repeatable or comma-separated).",
+        ),
     ) -> None:
         """Build the lab from the SoT and plan; routers start factory-fresh (config: push).
 
+        Every router runs zebra, staticd, ospfd and ospf6d; bgpd only if it has an eBGP
+        link (its site or the site at the other end has `routing: ebgp` in the SoT or is
+        given with --ebgp-site). Render with the same --ebgp-site values you give here.
         Safe to re-run: the same lab already up is kept, anything else is rebuilt cleanly.
         """
         opts = settings(ctx)
         runner.require_root_and_tools()
-        topo = _topology(opts.inventory, prefix, sites, hubs, clients)
+        topo = _topology(opts.inventory, prefix, sites, hubs, clients, ebgp_site)
         for note in topo.notes:
             err.print(f"note: {note}", markup=False)
         started = time.monotonic()
         lab_info = runner.up(topo, timeout=timeout, rebuild=rebuild)
         kinds = [h.kind for h in topo.hosts]
+        bgp = sum(1 for h in topo.hosts if "bgpd" in h.daemons)
         out.print(
             f"Lab {prefix} up in {time.monotonic() - started:.1f} s: "
             f"{kinds.count('router')} routers, {kinds.count('vm')} VMs, "
-            f"{kinds.count('client')} LAN clients.",
+            f"{kinds.count('client')} LAN clients; bgpd on {bgp} routers.",
             markup=False,
         )
         first = lab_info.routers[0].name if lab_info.routers else "HOST"

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from netauto.lab.topology import FRR_DAEMONS, LabHost, LabTopology
+from netauto.lab.topology import LabHost, LabTopology
 
 FRR_BIN = "/usr/lib/frr"
 SSHD = "/usr/sbin/sshd"
@@ -56,9 +56,9 @@ def needs_anchor(host: LabHost) -> bool:
     A LAN client runs no daemon: its named network namespace is all it needs.
 
     Examples:
-        >>> from netauto.lab.topology import LabHost
+        >>> from netauto.lab.topology import LabHost, router_daemons
         >>> c = LabHost(name="c1", kind="client", namespace="na-c1", platform="linux",
-        ...             site="s", ssh=False, frr=False)
+        ...             site="s", ssh=False)
         >>> needs_anchor(c), needs_anchor(c.model_copy(update={"ssh": True}))
         (False, True)
     """
@@ -69,9 +69,9 @@ def host_dir(runtime: Path, host: LabHost) -> Path:
     """The per-host directory inside the runtime directory.
 
     Examples:
-        >>> from netauto.lab.topology import LabHost
+        >>> from netauto.lab.topology import LabHost, router_daemons
         >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
-        ...             site="s", ssh=True, frr=True)
+        ...             site="s", ssh=True, daemons=router_daemons(bgp=False))
         >>> host_dir(Path("/run/netauto/na"), h).as_posix()
         '/run/netauto/na/hosts/r1'
     """
@@ -163,7 +163,7 @@ def start_script(runtime: Path, host: LabHost, python: str, responder: Path) -> 
     if host.frr:
         # --limit-fds and the malloc settings: ~10 MB less per router (237 routers: ~2.3 GB).
         lines.append(f"export {' '.join(FRR_MALLOC_ENV)}")
-        for daemon in FRR_DAEMONS:
+        for daemon in host.daemons:
             lines.append(
                 f"{FRR_BIN}/{daemon} -d -A 127.0.0.1 -u frr -g frr --limit-fds {FRR_FD_LIMIT} "
                 f"-i /var/run/frr/{daemon}.pid --log file:/var/run/frr/{daemon}.log"
@@ -205,14 +205,20 @@ def sshd_config(runtime: Path, host: LabHost) -> str:
     )
 
 
-def frr_daemons_file() -> str:
-    """``/etc/frr/daemons`` of a lab router: the daemons the lab runs, as a real box lists them.
+def frr_daemons_file(host: LabHost) -> str:
+    """``/etc/frr/daemons`` of a lab router: the daemons it runs, as a real box lists them.
 
     Examples:
-        >>> "ospf6d=yes" in frr_daemons_file() and "isisd=no" in frr_daemons_file()
+        >>> from netauto.lab.topology import LabHost, router_daemons
+        >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
+        ...             site="s", ssh=True, daemons=router_daemons(bgp=False))
+        >>> text = frr_daemons_file(h)
+        >>> "ospf6d=yes" in text, "bgpd=no" in text, "isisd=no" in text
+        (True, True, True)
+        >>> "bgpd=yes" in frr_daemons_file(h.model_copy(update={"daemons": router_daemons(True)}))
         True
     """
-    running = set(FRR_DAEMONS)
+    running = set(host.daemons)
     names = ["bgpd", "ospfd", "ospf6d", "ripd", "ripngd", "isisd", "pimd", "ldpd", "nhrpd",
              "eigrpd", "babeld", "sharpd", "pbrd", "bfdd", "fabricd", "vrrpd", "pathd"]  # fmt: skip
     lines = ["# netauto lab: daemons started in this router's namespace"]
@@ -232,9 +238,9 @@ def frr_conf(host: LabHost) -> str:
     """A factory-fresh ``frr.conf``: the hostname and nothing else.
 
     Examples:
-        >>> from netauto.lab.topology import LabHost
+        >>> from netauto.lab.topology import LabHost, router_daemons
         >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
-        ...             site="s", ssh=True, frr=True)
+        ...             site="s", ssh=True, daemons=router_daemons(bgp=False))
         >>> print(frr_conf(h), end="")
         frr defaults traditional
         hostname r1
@@ -274,9 +280,9 @@ def known_hosts(topo: LabTopology, host_keys: dict[str, str]) -> str:
     """``known_hosts`` lines for the lab's hosts (host keys are made by the lab, so known).
 
     Examples:
-        >>> from netauto.lab.topology import LabHost, LabTopology
+        >>> from netauto.lab.topology import LabHost, LabTopology, router_daemons
         >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
-        ...             site="s", ssh=True, frr=True)
+        ...             site="s", ssh=True, daemons=router_daemons(bgp=False))
         >>> t = LabTopology(prefix="na-", province="p", hosts=[h], veths=[], bridges=[])
         >>> known_hosts(t, {"r1": "ssh-ed25519 AAAA"})
         'r1 ssh-ed25519 AAAA\\n'

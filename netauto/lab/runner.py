@@ -42,7 +42,7 @@ from netauto.lab.state import (
     write_info,
     write_state,
 )
-from netauto.lab.topology import FRR_DAEMONS, LabHost, LabModel, LabTopology
+from netauto.lab.topology import LabHost, LabModel, LabTopology
 
 NETNS_DIR = Path("/run/netns")
 ETC_NETNS = Path("/etc/netns")
@@ -272,7 +272,7 @@ def _write_files(runtime: Path, topo: LabTopology) -> dict[str, str]:
                 (hdir / "run" / mountpoint).mkdir(parents=True, exist_ok=True)
         if host.frr:
             etc = hdir / "etc" / "frr"
-            atomic_write(etc / "daemons", hostfiles.frr_daemons_file(), mode=0o640)
+            atomic_write(etc / "daemons", hostfiles.frr_daemons_file(host), mode=0o640)
             atomic_write(etc / "vtysh.conf", hostfiles.VTYSH_CONF, mode=0o640)
             atomic_write(etc / "frr.conf", hostfiles.frr_conf(host), mode=0o640)
             for path in (etc, etc / "daemons", etc / "vtysh.conf", etc / "frr.conf"):
@@ -372,13 +372,14 @@ def _start_daemons(runtime: Path, host: LabHost) -> None:
 
 
 def frr_ready(info_: LabInfo, name: str) -> bool:
-    """Whether every FRR daemon of router ``name`` answers vtysh."""
+    """Whether every FRR daemon router ``name`` runs answers vtysh."""
     argv = info_.exec_argv(name, ["vtysh", "-c", "show daemons"])
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
     except subprocess.TimeoutExpired:
         return False
-    return proc.returncode == 0 and all(d in proc.stdout.split() for d in FRR_DAEMONS)
+    answering = proc.stdout.split()
+    return proc.returncode == 0 and all(d in answering for d in info_.host(name).daemons)
 
 
 def _wait_ready(info_: LabInfo, host: LabHost, deadline: float) -> str | None:
@@ -532,7 +533,7 @@ def status(prefix: str, runtime: Path | None = None, *, probe: bool = True) -> L
         hdir = hostfiles.host_dir(runtime, host)
         daemons = {}
         if host.frr:
-            for daemon in FRR_DAEMONS:
+            for daemon in host.daemons:
                 daemons[daemon] = _alive(read_pid(hdir / "run" / "frr" / f"{daemon}.pid"))
         if host.services:
             daemons["responder"] = _alive(read_pid(hdir / "responder.pid"))

@@ -75,7 +75,7 @@ class LabInfo(LabModel):
         Examples:
             >>> from netauto.lab.topology import LabHost
             >>> h = LabHost(name="r1", kind="router", namespace="na-r1", platform="frr",
-            ...             site="s", ssh=True, frr=True)
+            ...             site="s", ssh=True, daemons=["zebra"])
             >>> t = LabTopology(prefix="na-", province="p", hosts=[h], veths=[], bridges=[])
             >>> info = make_info("na-", Path("/nonexistent"), t)
             >>> info.exec_argv("r1", ["vtysh"])

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from netauto.errors import InputError, Problem
 from netauto.lab import naming
+from netauto.plan import routing
 from netauto.plan.models import LanPlan, Plan
 from netauto.sot.models import SoT
 
@@ -28,7 +29,9 @@ HostKind = Literal["router", "vm", "client"]
 LAB_PLATFORMS = ("frr", "linux")
 """Platforms the lab can run for real (others are left out, with a note)."""
 FRR_DAEMONS = ("zebra", "staticd", "ospfd", "ospf6d", "bgpd")
-"""FRR daemons every lab router runs (zebra first)."""
+"""FRR daemons a lab router may run (zebra first)."""
+BGP_DAEMON = "bgpd"
+"""Started only on routers with an eBGP link (:func:`netauto.plan.routing.bgp_routers`)."""
 CLIENT_HOST_INDEX = 10
 """A LAN client takes the LAN's .10 and ::10 (the next free one if taken)."""
 
@@ -54,7 +57,10 @@ class LabHost(LabModel):
     platform: str = Field(description="'frr' for FRR routers, 'linux' otherwise")
     site: str
     ssh: bool = Field(description="runs an sshd reachable through the lab's ssh_config")
-    frr: bool = Field(description="runs the FRR daemons")
+    daemons: list[str] = Field(
+        default_factory=list,
+        description="FRR daemons it runs, zebra first (bgpd only with an eBGP link); none: no FRR",
+    )
     interfaces: list[str] = Field(
         default_factory=list, description="interfaces to bring up, besides lo"
     )
@@ -64,6 +70,26 @@ class LabHost(LabModel):
     router: str | None = Field(None, description="router whose LAN this host sits on")
     lan: str | None = Field(None, description="LAN key (VMs: the VM network)")
     services: list[ServiceEndpoint] = Field(default_factory=list)
+
+    @property
+    def frr(self) -> bool:
+        """Whether the host runs FRR at all."""
+        return bool(self.daemons)
+
+
+def router_daemons(bgp: bool) -> list[str]:
+    """The FRR daemons of a lab router, in start order (zebra first).
+
+    A router runs ``bgpd`` only when its configuration has ``router bgp``: bgpd is the
+    biggest daemon (~7 MB PSS per router), and most sites talk OSPF to their hub.
+
+    Examples:
+        >>> router_daemons(bgp=False)
+        ['zebra', 'staticd', 'ospfd', 'ospf6d']
+        >>> router_daemons(bgp=True)[-1]
+        'bgpd'
+    """
+    return [d for d in FRR_DAEMONS if bgp or d != BGP_DAEMON]
 
 
 class Veth(LabModel):
@@ -191,8 +217,13 @@ def build_topology(
     sites: Iterable[str] = (),
     hubs: int | None = None,
     clients: bool = True,
+    ebgp_sites: Iterable[str] = (),
 ) -> LabTopology:
     """Compute the lab for ``plan`` (optionally a subset of its sites); no I/O.
+
+    ``ebgp_sites`` adds sites that talk eBGP to their hub on top of the SoT's
+    ``routing: ebgp`` (as ``netauto render --ebgp-site`` does): routers with an eBGP link
+    run bgpd, the others do not.
 
     Raises:
         InputError: a bad prefix, an unknown site, or an interface name Linux refuses.
@@ -208,6 +239,7 @@ def build_topology(
             )
         )
     chosen = set(select_sites(plan, sites, hubs))
+    bgp = routing.bgp_routers(plan, _ebgp(plan, sot, ebgp_sites))
     notes: list[str] = []
     problems: list[Problem] = []
     hosts: list[LabHost] = []
@@ -298,7 +330,6 @@ def build_topology(
                     platform="linux",
                     site=vm.site,
                     ssh=True,
-                    frr=False,
                     interfaces=["eth0"],
                     addresses=[vm.ipv4, vm.ipv6],
                     gateway4=vm.gateway4,
@@ -331,7 +362,6 @@ def build_topology(
                     platform="linux",
                     site=site_slug,
                     ssh=False,
-                    frr=False,
                     interfaces=["eth0"],
                     addresses=[addr4, addr6],
                     gateway4=lan.gateway4,
@@ -353,7 +383,7 @@ def build_topology(
                 platform=dev.platform,
                 site=dev.site,
                 ssh=True,
-                frr=dev.platform == "frr",
+                daemons=router_daemons(dev.hostname in bgp) if dev.platform == "frr" else [],
                 interfaces=list(dict.fromkeys(router_ifaces[dev.hostname])),
             )
         )
@@ -367,6 +397,23 @@ def build_topology(
         bridges=bridges,
         notes=notes,
     )
+
+
+def _ebgp(plan: Plan, sot: SoT, extra: Iterable[str]) -> frozenset[str]:
+    """The eBGP sites (SoT + ``extra``); an unknown slug in ``extra`` is an input error."""
+    wanted = list(extra)
+    known = {s.slug for s in plan.sites}
+    bad = [slug for slug in wanted if slug not in known]
+    if bad:
+        examples = ", ".join(sorted(known)[:6])
+        raise InputError(
+            [
+                Problem(None, None, "--ebgp-site", f"unknown site {slug!r}",
+                        hint=f"use a site slug, e.g. {examples}")
+                for slug in bad
+            ]
+        )  # fmt: skip
+    return routing.ebgp_sites(sot, wanted)
 
 
 def _check_unique(hosts: list[LabHost]) -> None:

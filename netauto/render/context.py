@@ -10,6 +10,7 @@ import ipaddress
 import unicodedata
 
 from netauto.plan.models import DevicePlan, InterfacePlan, LinkPlan, Plan, VmPlan
+from netauto.plan.routing import ebgp_sites, link_is_ebgp
 from netauto.render.models import (
     BgpContext,
     DeviceContext,
@@ -77,10 +78,14 @@ def site_asn(plan: Plan, slug: str, options: RenderOptions) -> int:
 
 
 def _is_bgp(plan: Plan, link: LinkPlan | None, options: RenderOptions) -> bool:
+    """eBGP or OSPF: the one rule of :mod:`netauto.plan.routing` (the lab uses it too).
+
+    ``options.ebgp_sites`` is already the effective set (the SoT's eBGP sites plus
+    ``--ebgp-site``): :func:`device_context` merges them.
+    """
     if link is None or not options.ebgp_sites:
         return False
-    sites = _site_of(plan)
-    return bool({sites.get(link.a.device), sites.get(link.b.device)} & options.ebgp_sites)
+    return link_is_ebgp(link, _site_of(plan), options.ebgp_sites)
 
 
 def _wan(
@@ -157,6 +162,9 @@ def device_context(
 ) -> DeviceContext:
     """The context of one device's templates (``KeyError`` if the plan lacks it)."""
     options = options or RenderOptions()
+    ebgp = ebgp_sites(sot, options.ebgp_sites)
+    if ebgp != options.ebgp_sites:
+        options = options.model_copy(update={"ebgp_sites": ebgp})
     device = plan.device(hostname)
     site = plan.site(device.site)
     links = _links(plan)

@@ -216,6 +216,11 @@ class Site(Model):
     former_district: str | None = None
     merged_from: list[MergeRecord] = Field(default_factory=list)
     hub: Name | None = Field(None, description="slug of the aggregation hub serving this site")
+    routing: Literal["ospf", "ebgp"] = Field(
+        "ospf",
+        description="how this site's router talks to its hub: OSPFv2 + OSPFv3 (default) or "
+        "dual-stack eBGP (a private ASN from the site_id; the hub sends it a default route)",
+    )
     devices: list[Device] = Field(default_factory=list)
     lans: list[Lan] = Field(default_factory=list)
 

@@ -19,7 +19,7 @@ import pytest
 
 from netauto.lab import naming, runner
 from netauto.lab.state import LabInfo, info
-from netauto.lab.topology import build_topology
+from netauto.lab.topology import LabTopology, build_topology
 from netauto.plan import plan_for
 from netauto.sot.loader import load_sot
 from tests.conftest import TINY, CliResult
@@ -59,10 +59,18 @@ def leftovers(prefix: str) -> list[str]:
     return found
 
 
+EBGP = ["phuong-an-xuyen"]
+"""The lab's eBGP site: its router and the hub run bgpd, the other routers do not."""
+
+
+def tiny_topology() -> LabTopology:
+    return build_topology(plan_for(TINY).plan, load_sot(TINY).sot, prefix="nt-", ebgp_sites=EBGP)
+
+
 @pytest.fixture(scope="module")
 def lab() -> Iterator[LabInfo]:
     """The tiny SoT as a running lab with prefix ``nt-`` (removed afterwards)."""
-    topo = build_topology(plan_for(TINY).plan, load_sot(TINY).sot, prefix="nt-")
+    topo = tiny_topology()
     try:
         yield runner.up(topo, timeout=120)
     finally:
@@ -98,12 +106,14 @@ def test_routers_look_like_plain_frr_boxes(lab: LabInfo) -> None:
     argv = [
         "ssh", "-F", str(lab.ssh_config), "hub-01-r1",
         "test -f /etc/frr/daemons && test -f /etc/frr/vtysh.conf && ls /var/run/frr"
+        " && grep -E '^(bgpd|ospfd)=' /etc/frr/daemons"
         " && /usr/lib/frr/frr-reload.py --test /etc/frr/frr.conf >/dev/null && echo OK"
         " && ip -br address",
     ]  # fmt: skip
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "zebra.vty" in proc.stdout and "OK" in proc.stdout
+    assert "bgpd=yes" in proc.stdout and "ospfd=yes" in proc.stdout  # hub of an eBGP site
     addresses = [w for w in proc.stdout.split() if "/" in w and not w.startswith("fe80")]
     assert sorted(addresses) == ["127.0.0.1/8", "::1/128"], "factory-fresh: no addresses"
     links = {line.split("@")[0].split()[0] for line in proc.stdout.splitlines() if "UP" in line}
@@ -133,9 +143,12 @@ def test_status_json_and_exec(lab: LabInfo, cli: Callable[..., CliResult]) -> No
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert data["ok"] is True and len(data["hosts"]) == 12
-    router = next(h for h in data["hosts"] if h["name"] == "dc-core-r1")
-    assert router["daemons"] == dict.fromkeys(("zebra", "staticd", "ospfd", "ospf6d", "bgpd"),
-                                              True)  # fmt: skip
+    daemons = {h["name"]: h["daemons"] for h in data["hosts"] if h["kind"] == "router"}
+    ospf_only = dict.fromkeys(("zebra", "staticd", "ospfd", "ospf6d"), True)
+    assert daemons["dc-core-r1"] == daemons["cm-lyvanlam-r1"] == ospf_only
+    assert daemons["hub-01-r1"] == daemons["cm-anxuyen-r1"] == {**ospf_only, "bgpd": True}
+    table = cli("lab", "status", "--prefix", "nt-")
+    assert table.code == 0 and "bgpd" in table.out
     assert info("nt-").host("dc-lgsp-01").services[0].port == 443
     assert cli("lab", "exec", "--prefix", "nt-", "hub-01-r1", "--", "true").code == 0
     assert cli("lab", "exec", "--prefix", "nt-", "hub-01-r1", "--", "false").code == 1
@@ -144,8 +157,7 @@ def test_status_json_and_exec(lab: LabInfo, cli: Callable[..., CliResult]) -> No
 
 def test_up_again_keeps_the_running_lab(lab: LabInfo) -> None:
     anchors = {h.name: lab.anchor_pid(h.name) for h in lab.hosts}
-    topo = build_topology(plan_for(TINY).plan, load_sot(TINY).sot, prefix="nt-")
-    again = runner.up(topo, timeout=120)
+    again = runner.up(tiny_topology(), timeout=120)
     assert {h.name: again.anchor_pid(h.name) for h in again.hosts} == anchors
 
 
@@ -153,7 +165,7 @@ def test_cli_up_then_down_leaves_nothing(cli: Callable[..., CliResult]) -> None:
     try:
         result = cli("-i", TINY, "lab", "up", "--prefix", "nv-", "--hubs", "0")
         assert result.code == 0, result.err
-        assert "1 routers, 2 VMs, 1 LAN clients" in result.out
+        assert "1 routers, 2 VMs, 1 LAN clients; bgpd on 0 routers" in result.out
         assert runner.lab_namespaces("nv-")
     finally:
         first = cli("lab", "down", "--prefix", "nv-")

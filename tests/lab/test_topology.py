@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from netauto.errors import InputError
-from netauto.lab.topology import build_topology, select_sites
+from netauto.lab.topology import LabTopology, build_topology, select_sites
 from netauto.sot.loader import load_sot
 from tests.lab.plans import tiny_plan
 
@@ -99,3 +99,48 @@ def test_fingerprint_changes_with_the_topology(sot) -> None:  # type: ignore[no-
     again = build_topology(tiny_plan(), sot, prefix="nt-")
     part = build_topology(tiny_plan(), sot, prefix="nt-", hubs=0)
     assert full.fingerprint() == again.fingerprint() != part.fingerprint()
+
+
+def test_only_routers_with_an_ebgp_link_run_bgpd(sot) -> None:  # type: ignore[no-untyped-def]
+    def daemons(topo: LabTopology) -> dict[str, list[str]]:
+        return {h.name: h.daemons for h in topo.hosts if h.kind == "router"}
+
+    ospf = ["zebra", "staticd", "ospfd", "ospf6d"]
+    plain = daemons(build_topology(tiny_plan(), sot, prefix="nt-"))
+    assert set(map(tuple, plain.values())) == {tuple(ospf)}
+    by_flag = daemons(build_topology(tiny_plan(), sot, ebgp_sites=["phuong-an-xuyen"]))
+    assert {n for n, d in by_flag.items() if "bgpd" in d} == {"hub-01-r1", "cm-anxuyen-r1"}
+    assert by_flag["cm-anxuyen-r1"] == [*ospf, "bgpd"]
+    ebgp_sot = sot.model_copy(
+        update={
+            "sites": [
+                s.model_copy(update={"routing": "ebgp"}) if s.slug == "xa-tan-thanh" else s
+                for s in sot.sites
+            ]
+        }
+    )
+    by_sot = daemons(build_topology(tiny_plan(), ebgp_sot, ebgp_sites=["phuong-an-xuyen"]))
+    assert {n for n, d in by_sot.items() if "bgpd" in d} == {
+        "hub-01-r1", "cm-anxuyen-r1", "cm-tanthanh-r1",
+    }  # fmt: skip
+
+
+def test_bgpd_follows_the_plan_links_also_in_a_subset(sot) -> None:  # type: ignore[no-untyped-def]
+    # The hub's configuration has BGP for its eBGP commune even when the lab leaves that
+    # commune out: the hub runs bgpd, so a pushed config loads as rendered.
+    topo = build_topology(tiny_plan(), sot, sites=["cm-anxuyen-r1"], ebgp_sites=["xa-tan-thanh"])
+    routers = {h.name: h.daemons for h in topo.hosts if h.kind == "router"}
+    assert sorted(routers) == ["cm-anxuyen-r1", "dc-core-r1", "hub-01-r1"]
+    assert [n for n, d in routers.items() if "bgpd" in d] == ["hub-01-r1"]
+
+
+def test_unknown_ebgp_site_is_an_input_error(sot) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="unknown site 'nowhere'") as info:
+        build_topology(tiny_plan(), sot, ebgp_sites=["phuong-an-xuyen", "nowhere"])
+    assert info.value.problems[0].field == "--ebgp-site"
+
+
+def test_ebgp_sites_change_the_fingerprint(sot) -> None:  # type: ignore[no-untyped-def]
+    plain = build_topology(tiny_plan(), sot, prefix="nt-")
+    ebgp = build_topology(tiny_plan(), sot, prefix="nt-", ebgp_sites=["phuong-an-xuyen"])
+    assert plain.fingerprint() != ebgp.fingerprint()

@@ -7,13 +7,13 @@ I/O) and :func:`plan_inventory` (load SoT + ledger, build, no writes) for later 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from netauto.plan.build import Change, PlanResult, build_plan, diff_ledgers
-from netauto.plan.ledger import Ledger, ledger_path, load_ledger, save_ledger
 from netauto.plan.models import Plan
 
 if TYPE_CHECKING:
+    from netauto.plan.build import Change, PlanResult, build_plan, diff_ledgers
+    from netauto.plan.ledger import Ledger, ledger_path, load_ledger, save_ledger
     from netauto.sot.loader import LoadedSoT
 
 __all__ = [
@@ -31,6 +31,27 @@ __all__ = [
     "sot_and_plan",
 ]
 
+_LAZY = {
+    "Change": "netauto.plan.build",
+    "PlanResult": "netauto.plan.build",
+    "build_plan": "netauto.plan.build",
+    "diff_ledgers": "netauto.plan.build",
+    "Ledger": "netauto.plan.ledger",
+    "ledger_path": "netauto.plan.ledger",
+    "load_ledger": "netauto.plan.ledger",
+    "save_ledger": "netauto.plan.ledger",
+}
+"""Imported on first use: a stage that reads a cached plan needs only ``netauto.plan.models``."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_LAZY[name]), name)
+
 
 def plan_for(inventory: Path) -> PlanResult:
     """Load the SoT at ``inventory`` and its ledger, and build the plan (writes nothing).
@@ -38,6 +59,8 @@ def plan_for(inventory: Path) -> PlanResult:
     Raises:
         InputError: the SoT or the ledger is invalid, or a pool is exhausted.
     """
+    from netauto.plan.build import build_plan
+    from netauto.plan.ledger import ledger_path, load_ledger
     from netauto.sot.loader import load_sot
 
     loaded = load_sot(inventory)
@@ -52,6 +75,7 @@ def plan_cache_key(inventory: Path, ledger: Path | None = None) -> str | None:
     """
     from netauto import cache
     from netauto.errors import InputError
+    from netauto.plan.ledger import ledger_path
     from netauto.sot.loader import sot_files
 
     try:
@@ -83,6 +107,9 @@ def sot_and_plan(inventory: Path, cache_dir: Path | None = None) -> tuple[Loaded
         and isinstance(hit[1], Plan)
     ):
         return hit[0], hit[1]
+    from netauto.plan.build import build_plan
+    from netauto.plan.ledger import ledger_path, load_ledger
+
     loaded = load_sot(inventory)
     ledger = load_ledger(ledger_path(inventory))
     plan = build_plan(loaded.sot, ledger, locations=loaded.locations).plan

@@ -11,6 +11,7 @@ adding, re-parenting, renaming or merging sites renumbers nothing.
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,102 @@ class Ledger(LedgerModel):
         data["sites"] = {int(k): v for k, v in sorted(data["sites"].items(), key=_int_key)}
         for key in ("devices", "links", "vms", "pools4"):
             data[key] = dict(sorted(data[key].items()))
-        body = yaml.dump(data, Dumper=_LedgerDumper, sort_keys=False, allow_unicode=True, width=100)
+        body = _plain_yaml(data)
+        if body is None:  # a value the fast writer is not sure about: let PyYAML decide
+            body = yaml.dump(
+                data, Dumper=_LedgerDumper, sort_keys=False, allow_unicode=True, width=WIDTH
+            )
         return HEADER + body
+
+
+WIDTH = 100
+"""Line width of the ledger's YAML (PyYAML's ``width``)."""
+
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]*")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _scalar(value: object, flow: bool) -> str | None:
+    """``value`` exactly as PyYAML (libyaml's emitter) writes it, or None if unsure.
+
+    Examples:
+        >>> _scalar("2001:db8::/56", flow=False), _scalar("2001:db8::/56", flow=True)
+        ('2001:db8::/56', "'2001:db8::/56'")
+        >>> _scalar(7, flow=True), _scalar("eth0", flow=True), _scalar("yes", flow=False)
+        ('7', 'eth0', None)
+    """
+    if type(value) is int:
+        return str(value)
+    if not isinstance(value, str) or not _SAFE.fullmatch(value) or value.endswith(":"):
+        return None
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if tag != "tag:yaml.org,2002:str":
+        return None  # "yes", "1.5", "12:30": PyYAML quotes these
+    return f"'{value}'" if flow and ":" in value else value
+
+
+def _plain_yaml(data: dict[str, Any]) -> str | None:
+    """The ledger document as ``yaml.dump`` with :class:`_LedgerDumper` writes it.
+
+    Builds the text directly (the representer is ~90 % of PyYAML's time here). Covers
+    what a ledger holds: mappings, lists of scalars, ints, None and names/addresses; returns
+    None when a value or a line length needs PyYAML's judgement. Tests compare both.
+    """
+    lines: list[str] = []
+
+    def block(mapping: dict[Any, Any], indent: str) -> bool:
+        for key, value in mapping.items():
+            k = _scalar(key, flow=False)
+            if k is None:
+                return False
+            if value is None:
+                lines.append(f"{indent}{k}: null")
+            elif isinstance(value, dict):
+                if not value:
+                    lines.append(f"{indent}{k}: {{}}")
+                elif all(not isinstance(v, dict | list) for v in value.values()):
+                    text = flow(value, len(indent) + len(k) + 2)
+                    if text is None:
+                        return False
+                    lines.append(f"{indent}{k}: {text}")
+                else:
+                    lines.append(f"{indent}{k}:")
+                    if not block(value, indent + "  "):
+                        return False
+            elif isinstance(value, list):
+                if not value:
+                    lines.append(f"{indent}{k}: []")
+                    continue
+                lines.append(f"{indent}{k}:")
+                for item in value:
+                    v = _scalar(item, flow=False)
+                    if v is None:
+                        return False
+                    lines.append(f"{indent}- {v}")
+            else:
+                v = _scalar(value, flow=False)
+                if v is None:
+                    return False
+                lines.append(f"{indent}{k}: {v}")
+        return True
+
+    def flow(mapping: dict[Any, Any], column: int) -> str | None:
+        parts: list[str] = []
+        column += 1  # "{"
+        for key, value in mapping.items():
+            if column > WIDTH:  # libyaml would break the line here
+                return None
+            k, v = _scalar(key, flow=True), _scalar(value, flow=True)
+            if k is None or v is None:
+                return None
+            item = f"{k}: {v}"
+            parts.append(item)
+            column += len(item) + 2  # the item, then ", " (or "}")
+        return "{" + ", ".join(parts) + "}"
+
+    if not block(data, ""):
+        return None
+    return "\n".join(lines) + "\n"
 
 
 def _int_key(item: tuple[Any, Any]) -> int:

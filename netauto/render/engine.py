@@ -38,6 +38,12 @@ def default_template_dir() -> Path:
     env = os.environ.get("NETAUTO_TEMPLATES")
     if env:
         return Path(env)
+    return _source_templates()
+
+
+@lru_cache(maxsize=1)
+def _source_templates() -> Path:
+    # resolve() stats every path component: once per process, not once per device
     return Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -86,6 +92,7 @@ def environment(template_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        auto_reload=False,  # one run never sees a template change: no stat per device
     )
     env.filters["ascii"] = ascii_text
     env.filters["netmask"] = _ipv4_mask

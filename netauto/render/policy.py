@@ -41,11 +41,43 @@ def collapse(networks: Iterable[IPNetwork], family: Family) -> list[IPNetwork]:
         >>> [str(x) for x in collapse([n("2001:db8::/64"), n("10.0.0.0/8")], "ipv6")]
         ['2001:db8::/64']
     """
-    if family == "ipv4":
-        v4 = [n for n in networks if isinstance(n, ipaddress.IPv4Network)]
-        return list(ipaddress.collapse_addresses(v4))
-    v6 = [n for n in networks if isinstance(n, ipaddress.IPv6Network)]
-    return list(ipaddress.collapse_addresses(v6))
+    kind: type[IPNetwork] = ipaddress.IPv4Network if family == "ipv4" else ipaddress.IPv6Network
+    bits = 32 if family == "ipv4" else 128
+    # Integer ranges merged, then cut into CIDR blocks: the result of
+    # ipaddress.collapse_addresses, several times faster.
+    ranges = sorted(
+        (int(n.network_address), int(n.broadcast_address)) for n in networks if isinstance(n, kind)
+    )
+    merged: list[list[int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [
+        kind((lo, length))
+        for first, last in merged
+        for lo, length in cidr_blocks(first, last, bits)
+    ]
+
+
+def cidr_blocks(first: int, last: int, bits: int) -> list[tuple[int, int]]:
+    """The fewest CIDR blocks (network as an integer, prefix length) covering first..last.
+
+    Examples:
+        >>> cidr_blocks(0, 255, 32)
+        [(0, 24)]
+        >>> cidr_blocks(1, 6, 32)
+        [(1, 32), (2, 31), (4, 31), (6, 32)]
+    """
+    out: list[tuple[int, int]] = []
+    while first <= last:
+        size = first & -first if first else 1 << bits  # the largest block aligned at first
+        while size > last - first + 1:
+            size >>= 1
+        out.append((first, bits - size.bit_length() + 1))
+        first += size
+    return out
 
 
 def _service_targets(

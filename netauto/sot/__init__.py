@@ -1,6 +1,30 @@
-"""Stage 1: the source of truth (schema, loader, cross-checks, inventory exports)."""
+"""Stage 1: the source of truth (schema, loader, cross-checks, inventory exports).
 
-from netauto.sot.loader import LoadedSoT, load_sot
-from netauto.sot.models import SoT
+The names below are imported on first use: a later stage that only needs the schema
+(``netauto.sot.models``, e.g. to unpickle a cached plan) does not pay for the YAML loader.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netauto.sot.loader import LoadedSoT, load_sot
+    from netauto.sot.models import SoT
 
 __all__ = ["LoadedSoT", "SoT", "load_sot"]
+
+_LAZY = {
+    "LoadedSoT": "netauto.sot.loader",
+    "load_sot": "netauto.sot.loader",
+    "SoT": "netauto.sot.models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_LAZY[name]), name)

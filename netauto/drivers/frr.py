@@ -26,6 +26,7 @@ root), ``state_dir``, ``frr_reload`` (path of frr-reload.py), ``commit_verify`` 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -88,6 +89,11 @@ done
 reads exactly N bytes from a pipe, and requests never overlap, so nothing is over-read."""
 SECTION_MARK = "@@netauto-section@@"
 """Printed on a line of its own between the outputs of one remote script's steps."""
+REMOTE_HELPER = Path(__file__).with_name("frr_remote.py").read_text(encoding="utf-8")
+"""The box side of a replace (:mod:`netauto.drivers.frr_remote`), copied to the state dir."""
+HELPER_UNAVAILABLE = (95, 126, 127)
+"""Exit statuses of a box where the helper cannot run (no python3, another frr-reload.py):
+nothing was changed, the driver then runs ``frr-reload.py`` itself."""
 _RUNNING_HEADER = re.compile(
     r"\A(?:Building configuration\.\.\.\s*\n)?\s*(?:Current configuration:\s*\n)?"
 )
@@ -275,6 +281,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self._state_dir = str(args.get("state_dir", DEFAULT_STATE_DIR))
         self._frr_reload = str(args.get("frr_reload", DEFAULT_FRR_RELOAD))
         self._commit_verify = bool(args.get("commit_verify", True))
+        self._use_helper = bool(args.get("remote_helper", True))
         self._candidate: str | None = None
         self._merge = False
         self._diff: str | None = None
@@ -646,7 +653,21 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                 raise error(f"cannot read {filename}: {exc}") from exc
         if config is None:
             raise error("give a filename or a config string")
-        # One exec channel: upload, FRR's parser on the uploaded file, and for a replace the
+        self._candidate = None
+        self._diff = None
+        if not merge and self._use_helper:
+            rc, out, err = self._run(self._helper_script("diff"), stdin=config.encode())
+            if rc not in HELPER_UNAVAILABLE:
+                sections = split_sections(out)
+                if rc in (3, 91):
+                    reason = "FRR rejects the candidate" if rc == 3 else "cannot upload it"
+                    raise error(f"{self.hostname}: {reason}:\n{(err + out).strip()}")
+                self._candidate, self._merge = config, merge
+                # rc 4: the comparison failed; compare_config runs frr-reload and reports it.
+                self._diff = parse.reload_diff(sections[-1]) if rc == 0 else None
+                return
+            self._use_helper = False  # this box cannot run it: frr-reload.py from now on
+        # One round trip: upload, FRR's parser on the uploaded file, and for a replace the
         # change set (kept for the next compare_config: the usual load/compare pair is one
         # round trip).
         candidate = self._path("candidate.conf")
@@ -667,6 +688,31 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self._merge = merge
         # rc 4: frr-reload failed; compare_config runs it again and reports the error.
         self._diff = parse.reload_diff(sections[1]) if rc == 0 and len(sections) == 2 else None
+
+    def _helper_script(self, mode: str, timer: str = "") -> str:
+        """Shell lines that store stdin as the candidate (``diff``), install the box helper
+        (once: its file name carries its hash) and run it (see :mod:`netauto.drivers.frr_remote`).
+        """
+        digest = hashlib.sha256(REMOTE_HELPER.encode()).hexdigest()[:16]
+        helper = self._path(f"frr_remote-{digest}.py")
+        candidate = self._path("candidate.conf")
+        argv = ["python3", "-I", "-S", f"{self._state_dir}/frr_remote-{digest}.py", mode,
+                "--frr-reload", self._frr_reload, "--dir", self._state_dir,
+                "--candidate", f"{self._state_dir}/candidate.conf"]  # fmt: skip
+        if timer:
+            argv += ["--timer", timer]
+        lines = [f"umask 077 && mkdir -p {shlex.quote(self._state_dir)} || exit 91"]
+        if mode == "diff":
+            lines.append(f"cat > {candidate} || exit 91")
+        lines += [
+            f"[ -s {helper} ] || {{ cat > {helper}.tmp <<'@@NETAUTO_HELPER@@'",
+            REMOTE_HELPER.rstrip("\n"),
+            "@@NETAUTO_HELPER@@",
+            f"mv {helper}.tmp {helper} || exit 95; }}",
+            "command -v python3 >/dev/null || exit 95",
+            shlex.join(argv),
+        ]
+        return "\n".join(lines)
 
     def load_replace_candidate(
         self, filename: str | None = None, config: str | None = None
@@ -772,18 +818,64 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         return f"echo {note} >> {self._path('history.log')}"
 
     def _commit_replace(self, message: str, revert_in: int | None) -> None:
+        timer = self._revert_script(int(revert_in)) if revert_in is not None else ""
+        rc, output, err = 95, "", ""
+        if self._use_helper:
+            script = "\n".join(
+                [
+                    f"{self._pending_test()} && exit 90",
+                    self._helper_script("commit", timer),
+                    "rc=$?",
+                    f'[ "$rc" -eq 0 ] && {self._history_line(message)}',
+                    'exit "$rc"',
+                ]
+            )
+            rc, output, err = self._run(script, timeout=300)
+        if rc in HELPER_UNAVAILABLE:
+            self._use_helper = False
+            rc, output, err = self._run(self._reload_script(message, timer), timeout=300)
+        if rc == 90:
+            raise CommitError(f"{self.hostname}: a commit waits for confirmation or rollback")
+        if rc == 91:
+            raise CommitError(f"{self.hostname}: cannot save the running config: {err}")
+        if rc == 92:
+            self._cancel_revert()
+            outcome = self._restore()
+            raise CommitError(
+                f"{self.hostname}: FRR refused the commit ({outcome}):\n{(err + output).strip()}"
+            )
+        if rc == 93:
+            self._cancel_revert()
+            outcome = self._restore()
+            raise CommitError(
+                f"{self.hostname}: could not start the automatic revert timer ({outcome})"
+            )
+        sections = split_sections(output)
+        residual = parse.reload_diff(sections[-1]) if rc == 0 and len(sections) == 2 else ""
+        if not self._commit_verify and rc == 0:
+            residual = ""
+        if rc != 0 or residual or len(sections) != 2:
+            self._cancel_revert()
+            outcome = self._restore()
+            raise CommitError(
+                f"{self.hostname}: running config differs from the candidate after commit "
+                f"({outcome}):\n{residual or (err + output).strip()}"
+            )
+
+    def _reload_script(self, message: str, timer: str) -> str:
+        """The commit as three ``frr-reload.py`` runs (boxes where the helper cannot run):
+        save the running config, ``--reload``, the revert timer, ``--test`` as verification."""
         reload = shlex.quote(self._frr_reload)
         running, rollback = self._path("running.txt"), self._path("rollback.conf")
         candidate, out = self._path("candidate.conf"), self._path("reload.out")
         header = r"1,3{/^Building configuration\.\.\.$/d;/^Current configuration:$/d;/^$/d}"
-        timer = self._revert_script(int(revert_in)) if revert_in is not None else ""
         verify = (
             f"{reload} --test {candidate} 2>{self._path('test.err')} || "
             f"{{ cat {self._path('test.err')}; exit 94; }}"
             if self._commit_verify
             else ""
         )
-        script = "\n".join(
+        return "\n".join(
             [
                 f"{self._pending_test()} && exit 90",
                 f"vtysh -c 'show running-config' > {running} && "
@@ -795,29 +887,6 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                 self._history_line(message),
             ]
         )
-        rc, output, err = self._run(script, timeout=300)
-        if rc == 90:
-            raise CommitError(f"{self.hostname}: a commit waits for confirmation or rollback")
-        if rc == 91:
-            raise CommitError(f"{self.hostname}: cannot save the running config: {err}")
-        if rc == 92:
-            outcome = self._restore()
-            raise CommitError(f"{self.hostname}: FRR refused the commit ({outcome}):\n{output}")
-        if rc == 93:
-            self._cancel_revert()
-            outcome = self._restore()
-            raise CommitError(
-                f"{self.hostname}: could not start the automatic revert timer ({outcome})"
-            )
-        sections = split_sections(output)
-        residual = parse.reload_diff(sections[-1]) if rc == 0 and len(sections) == 2 else ""
-        if rc != 0 or residual or len(sections) != 2:
-            self._cancel_revert()
-            outcome = self._restore()
-            raise CommitError(
-                f"{self.hostname}: running config differs from the candidate after commit "
-                f"({outcome}):\n{residual or (err + output).strip()}"
-            )
 
     def _commit_merge(self, message: str, revert_in: int | None) -> None:
         if self.has_pending_commit():

@@ -263,3 +263,50 @@ def test_nornir_napalm_platform_frr(lab: nslab.Lab, tmp_path: Path) -> None:
     assert result["r1"][0].result["interfaces_ip"]["lo"]["ipv4"] == {
         "10.255.0.1": {"prefix_length": 32}
     }
+
+
+HAND_ROUTE = "ip route 203.0.113.0/24 Null0"
+
+
+def test_change_by_hand_after_commit_shows_in_the_diff(r1: FRRDriver) -> None:
+    """The "unchanged" shortcut (running text = the one verified at commit) stays truthful."""
+    running = r1.get_config(retrieve="running")["running"]
+    candidate = with_extra_route(running)
+    r1.load_replace_candidate(config=candidate)
+    r1.commit_config()
+    r1.load_replace_candidate(config=candidate)
+    assert r1.compare_config() == ""  # the shortcut: same candidate, same running text
+    rc, _, err = r1.run_shell(f"vtysh -c 'configure terminal' -c '{HAND_ROUTE}'")
+    assert rc == 0, err
+    r1.load_replace_candidate(config=candidate)
+    diff = r1.compare_config()
+    assert "Lines To Delete" in diff and f"no {HAND_ROUTE}" in diff
+    r1.commit_config()
+    assert HAND_ROUTE not in r1.get_config(retrieve="running")["running"]
+
+
+def test_box_helper_and_plain_frr_reload_agree(lab: nslab.Lab, r1: FRRDriver) -> None:
+    """A box that cannot run the helper gets three frr-reload.py runs: same diff, same result."""
+    plain = FRRDriver(
+        "r1", "root", "", timeout=30, optional_args={**lab.optional_args(), "remote_helper": False}
+    )
+    plain.open()
+    try:
+        running = r1.get_config(retrieve="running")["running"]
+        candidate = with_extra_route(running).replace("description r2 over IPv4", "description v4")
+        r1.load_replace_candidate(config=candidate)
+        plain.load_replace_candidate(config=candidate)
+        helper_diff, plain_diff = r1.compare_config(), plain.compare_config()
+        assert helper_diff == plain_diff and EXTRA_ROUTE in helper_diff
+        assert "description v4" in helper_diff
+        r1.discard_config()
+        plain.commit_config()
+        assert plain.get_config(retrieve="running")["running"] != running
+        r1.load_replace_candidate(config=candidate)
+        assert r1.compare_config() == ""
+        r1.load_replace_candidate(config=running)
+        r1.commit_config()
+        plain.load_replace_candidate(config=running)
+        assert plain.compare_config() == ""
+    finally:
+        plain.close()

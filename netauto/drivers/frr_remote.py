@@ -1,0 +1,300 @@
+"""The box side of the FRR driver's replace: diff and commit with FRR's own reload logic.
+
+This file is copied to the router (``<state_dir>/frr_remote-<hash>.py``) and run there with
+the box's ``python3 -I -S`` (standard library only). It imports FRR's ``frr-reload.py`` as a
+module and drives its parts (``Vtysh``, ``Config``, ``compare_context_objects``,
+``lines_to_config``) so that one process does what three ``frr-reload.py`` runs did, with
+fewer ``vtysh`` runs (each one builds vtysh's whole command graph and connects to every
+daemon: ~25 ms of CPU):
+
+``diff``
+    Reads ``show running-config`` once. When its text and the candidate are byte for byte the
+    ones recorded after the last verified commit (``verified.sha``), the change set is empty
+    without marking anything (a router changed by hand has another running text, so it gets a
+    real diff). Otherwise: FRR's parser check (``vtysh --dryrun``), the candidate and the
+    running config marked (``vtysh -m``, kept for the commit), and frr-reload's comparison,
+    printed as ``frr-reload.py --test`` prints it.
+
+``commit``
+    Saves the running config as ``rollback.conf``, starts the revert timer (a shell snippet
+    given by the driver), applies the change set as ``frr-reload.py --reload`` does (each
+    ``no`` line on its own, retried shorter; the additions in one ``vtysh -f``), reads the
+    running config again and compares: that comparison *is* the verification (frr-reload's
+    second pass). Only when something is left is the second pass applied and compared again.
+    On success the config is written (``write memory``) and ``verified.sha`` records the
+    candidate and the running text. After :data:`SECTION_MARK` the residual change set is
+    printed in ``--test`` format (empty when the running config matches the candidate).
+
+Exit status: 0 done; 91 running config unreadable; 92 FRR refused part of the change (the
+driver restores ``rollback.conf``); 93 the revert timer did not start; 95 this helper cannot
+use the box's ``frr-reload.py`` (nothing was changed: the driver falls back to running
+``frr-reload.py`` itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+SECTION_MARK = "@@netauto-section@@"
+UNAVAILABLE = 95
+NEVER_SHOWN = re.compile(r"^(frr version \S+|ip forwarding|ipv6 forwarding)$")
+"""Lines FRR accepts but never shows in its running config (frr-reload always lists them)."""
+
+
+def sha(text: str) -> str:
+    """SHA-256 of a text, hex.
+
+    Examples:
+        >>> sha("hostname r1\\n")[:12]
+        '7e139a0aa1a3'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_frr_reload(path: str) -> Any:
+    """FRR's ``frr-reload.py`` as a module (its command line only runs as ``__main__``)."""
+    loader = importlib.machinery.SourceFileLoader("netauto_frr_reload", path)
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    if spec is None:
+        raise ImportError(path)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    for name in ("Vtysh", "Config", "compare_context_objects", "lines_to_config"):
+        if not hasattr(module, name):
+            raise ImportError(f"{path} has no {name}")
+    return module
+
+
+def write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` (mode 0600) through a temporary file and a rename."""
+    temporary = f"{path}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
+
+
+def read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def meaningful(fr: Any, lines: list[tuple[Any, str]], delete: bool) -> list[str]:
+    """The config lines of a change set, without ``!`` and lines FRR never shows."""
+    rendered: list[str] = []
+    for ctx_keys, line in lines:
+        if line == "!":
+            continue
+        text = "\n".join(fr.lines_to_config(ctx_keys, line, delete))
+        if not NEVER_SHOWN.match(text.strip()):
+            rendered.append(text)
+    return rendered
+
+
+def test_format(fr: Any, to_add: list[tuple[Any, str]], to_del: list[tuple[Any, str]]) -> str:
+    """A change set printed as ``frr-reload.py --test`` prints it."""
+    out = ""
+    deleted = ["\n".join(fr.lines_to_config(k, line, True)) for k, line in to_del if line != "!"]
+    added = ["\n".join(fr.lines_to_config(k, line, False)) for k, line in to_add if line != "!"]
+    if deleted:
+        out += "\nLines To Delete\n===============\n" + "".join(f"{x}\n" for x in deleted)
+    if added:
+        out += "\nLines To Add\n============\n" + "".join(f"{x}\n" for x in added)
+    return out
+
+
+class Box:
+    """The router's FRR through frr-reload's ``Vtysh``, with the marked texts kept."""
+
+    def __init__(self, fr: Any, directory: str) -> None:
+        self.fr = fr
+        self.dir = directory
+        self.vtysh = fr.Vtysh("/usr/bin", "/etc/frr", None, None)
+        self.running_text = ""
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.dir, name)
+
+    def read_running(self, save_as: str) -> str:
+        """``show running-config`` (no header), saved as ``save_as``."""
+        self.running_text = self.vtysh("show running-config no-header")
+        write_private(self.path(save_as), self.running_text)
+        return self.running_text
+
+    def running(self, saved: str) -> Any:
+        """frr-reload's ``Config`` of the running text saved in ``saved`` (marked once)."""
+        marked = self.vtysh.mark_file(self.path(saved))
+        box = self
+
+        class Marked(box.fr.Vtysh):  # type: ignore[misc,name-defined]
+            def __init__(self) -> None:
+                super().__init__("/usr/bin", "/etc/frr", None, None)
+
+            def mark_show_run(self, daemon: str | None = None) -> str:
+                return str(marked)
+
+        config = self.fr.Config(Marked())
+        config.load_from_show_running(None)
+        return config
+
+    def candidate(self, filename: str) -> Any:
+        """frr-reload's ``Config`` of the candidate; its marked text is cached by content."""
+        text = read_text(filename)
+        key = sha(text)
+        cache = self.path("candidate.marked")
+        cached = read_text(cache)
+        marked = cached.split("\n", 1)[1] if cached.startswith(key + "\n") else None
+        if marked is None:
+            marked = self.vtysh.mark_file(filename)
+            write_private(cache, f"{key}\n{marked}")
+
+        class Cached(self.fr.Vtysh):  # type: ignore[misc,name-defined]
+            def __init__(self) -> None:
+                super().__init__("/usr/bin", "/etc/frr", None, None)
+
+            def mark_file(self, name: str, stdin: Any = None) -> str:
+                return str(marked)
+
+        config = self.fr.Config(Cached())
+        config.load_from_file(filename)
+        return config
+
+
+def diff(fr: Any, box: Box, candidate: str) -> int:
+    text = read_text(candidate)
+    try:
+        running_text = box.read_running("running.txt")
+    except Exception as exc:
+        print(f"cannot read the running config: {exc}", file=sys.stderr)
+        return 4
+    if read_text(box.path("verified.sha")).split() == [sha(text), sha(running_text)]:
+        return 0  # the very running text verified against this very candidate: no change
+    check = subprocess.run(
+        [*box.vtysh.common_args, "--dryrun", "-f", candidate],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check.returncode != 0:
+        sys.stdout.write(check.stdout)
+        sys.stderr.write(check.stderr)
+        return 3
+    try:
+        new = box.candidate(candidate)
+        to_add, to_del = fr.compare_context_objects(new, box.running("running.txt"))
+    except fr.VtyshException as exc:
+        print(f"frr-reload's comparison failed: {exc}", file=sys.stderr)
+        return 4
+    sys.stdout.write(test_format(fr, to_add, to_del))
+    return 0
+
+
+def apply_deletes(fr: Any, box: Box, to_del: list[tuple[Any, str]]) -> bool:
+    """Each ``no`` line on its own; a refused one is retried a word shorter (as frr-reload)."""
+    ok = True
+    for ctx_keys, line in to_del:
+        if line == "!":
+            continue
+        command = fr.lines_to_config(ctx_keys, line, True)
+        while True:
+            try:
+                box.vtysh(["configure", *command])
+                break
+            except fr.VtyshException:
+                words = command[-1].split(" ")
+                if len(words) <= 2:
+                    print(f"FRR refused: {' -- '.join(command)}", file=sys.stderr)
+                    ok = False
+                    break
+                command[-1] = " ".join(words[:-1])
+    return ok
+
+
+def apply_adds(fr: Any, box: Box, to_add: list[tuple[Any, str]], second: bool) -> bool:
+    """The additions in one ``vtysh -f`` (on a second pass, no ``no ...`` contexts)."""
+    lines = [
+        "\n".join(fr.lines_to_config(ctx_keys, line, False)) + "\n"
+        for ctx_keys, line in to_add
+        if line != "!" and not (second and ctx_keys[0].startswith("no "))
+    ]
+    if not lines:
+        return True
+    name = box.path("apply.conf")
+    write_private(name, "".join(f"{x}\n" for x in lines))
+    try:
+        box.vtysh.exec_file(name)
+    except fr.VtyshException as exc:
+        print(f"FRR refused part of the change: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def commit(fr: Any, box: Box, candidate: str, timer: str) -> int:
+    text = read_text(candidate)
+    try:
+        box.read_running("rollback.conf")
+    except Exception as exc:  # vtysh down or the file unwritable: nothing changed
+        print(f"cannot save the running config: {exc}", file=sys.stderr)
+        return 91
+    try:
+        new = box.candidate(candidate)
+        to_add, to_del = fr.compare_context_objects(new, box.running("rollback.conf"))
+    except fr.VtyshException as exc:  # nothing changed yet; the driver restores anyway
+        print(f"FRR refused the candidate: {exc}", file=sys.stderr)
+        return 92
+    if timer and subprocess.run(["sh", "-c", timer], check=False).returncode != 0:
+        return 93
+    first_adds = list(to_add)
+    ok = apply_deletes(fr, box, to_del)
+    ok = apply_adds(fr, box, to_add, second=False) and ok
+    if not ok:
+        return 92
+    box.read_running("running.txt")
+    to_add, to_del = fr.compare_context_objects(new, box.running("running.txt"))
+    if meaningful(fr, to_add, False) or meaningful(fr, to_del, True):
+        # frr-reload's second pass: a removal may have taken other lines with it.
+        if not apply_adds(fr, box, to_add + first_adds, second=True):
+            return 92
+        box.read_running("running.txt")
+        to_add, to_del = fr.compare_context_objects(new, box.running("running.txt"))
+    print(SECTION_MARK)
+    residual = meaningful(fr, to_add, False) or meaningful(fr, to_del, True)
+    sys.stdout.write(test_format(fr, to_add, to_del))
+    if not residual:
+        box.vtysh("write memory")
+        write_private(box.path("verified.sha"), f"{sha(text)} {sha(box.running_text)}\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="netauto's FRR replace, run on the box")
+    parser.add_argument("mode", choices=["diff", "commit"])
+    parser.add_argument("--frr-reload", required=True)
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--candidate", required=True)
+    parser.add_argument("--timer", default="")
+    args = parser.parse_args(argv)
+    try:
+        fr = load_frr_reload(args.frr_reload)
+        box = Box(fr, args.dir)
+    except Exception as exc:  # another FRR's frr-reload: the driver runs it the old way
+        print(f"frr-reload.py not usable as a module: {exc}", file=sys.stderr)
+        return UNAVAILABLE
+    if args.mode == "diff":
+        return diff(fr, box, args.candidate)
+    return commit(fr, box, args.candidate, args.timer)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,12 +5,15 @@ Usage (root)::
     .venv/bin/python benchmarks/lab_scale.py              # the example province (inventory/)
     .venv/bin/python benchmarks/lab_scale.py --tree       # 237 routers: DC + 10 hubs + 226 communes
     .venv/bin/python benchmarks/lab_scale.py --sot DIR    # any SoT directory
+    .venv/bin/python benchmarks/lab_scale.py --tree --ebgp-site cm-0001  # + bgpd
 
 Prints: hosts, wall time until every sshd answers and every FRR answers vtysh, the peak
 memory the lab used (system-wide ``MemTotal - MemAvailable`` minus the figure before, so
 kernel memory of namespaces, veths, page tables and sockets counts too; sampled every
 0.25 s during bring-up), the same figure once ready, the lab's summed PSS (user-space
-only) with its split by program, its process count and the tear-down time. The target
+only) with its split by program (GiB, process count), its process count and the tear-down
+time. Routers run bgpd only with an eBGP link (``routing: ebgp`` in the SoT or
+``--ebgp-site``, as ``netauto lab up``); the tree is all OSPF. The target
 for 237 routers on 2 cores (ready < 120 s, memory < 6 GB) is judged on the peak. The
 machine-wide figures are only meaningful on a quiet machine: run it under ``/tmp/bench``.
 The lab uses its own prefix (``nb-``) and is always torn down, also on failure.
@@ -100,16 +103,26 @@ def main() -> None:
     parser.add_argument("--prefix", default="nb-")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--workers", type=int, default=16)
+    parser.add_argument(
+        "--ebgp-site", action="append", default=[], help="a site that talks eBGP (repeatable)"
+    )
     args = parser.parse_args()
     runner.require_root_and_tools()
 
     with tempfile.TemporaryDirectory(prefix="netauto-lab-bench-") as tmp:
         sot_dir = tree_sot(Path(tmp), args.communes, args.hubs) if args.tree else args.sot
-        topo = build_topology(plan_for(sot_dir).plan, load_sot(sot_dir).sot, prefix=args.prefix)
+        topo = build_topology(
+            plan_for(sot_dir).plan,
+            load_sot(sot_dir).sot,
+            prefix=args.prefix,
+            ebgp_sites=args.ebgp_site,
+        )
     kinds = [h.kind for h in topo.hosts]
+    bgp = sum(1 for h in topo.hosts if "bgpd" in h.daemons)
     print(
-        f"lab {args.prefix}: {kinds.count('router')} routers, {kinds.count('vm')} VMs, "
-        f"{kinds.count('client')} LAN clients, {len(topo.veths)} veth pairs",
+        f"lab {args.prefix}: {kinds.count('router')} routers ({bgp} with bgpd), "
+        f"{kinds.count('vm')} VMs, {kinds.count('client')} LAN clients, "
+        f"{len(topo.veths)} veth pairs",
         flush=True,
     )
     runner.down(args.prefix)
@@ -146,7 +159,9 @@ def main() -> None:
             flush=True,
         )
         print(f"memory used once ready:           {settled / gib:.2f} GiB", flush=True)
-        print(f"summed PSS of lab processes:      {lab_pss / gib:.2f} GiB", flush=True)
+        print(
+            f"summed PSS of lab processes:      {lab_pss / gib:.2f} GiB (by program:)", flush=True
+        )
         split = sorted(programs.items(), key=lambda item: -item[1][1])
         print(
             "  "

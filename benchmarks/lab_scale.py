@@ -159,9 +159,7 @@ def main() -> None:
             flush=True,
         )
         print(f"memory used once ready:           {settled / gib:.2f} GiB", flush=True)
-        print(
-            f"summed PSS of lab processes:      {lab_pss / gib:.2f} GiB (by program:)", flush=True
-        )
+        print(f"summed PSS of lab processes:      {lab_pss / gib:.2f} GiB", flush=True)
         split = sorted(programs.items(), key=lambda item: -item[1][1])
         print(
             "  "

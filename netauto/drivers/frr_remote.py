@@ -11,9 +11,11 @@ daemon: ~25 ms of CPU):
     Reads ``show running-config`` once. When its text and the candidate are byte for byte the
     ones recorded after the last verified commit (``verified.sha``), the change set is empty
     without marking anything (a router changed by hand has another running text, so it gets a
-    real diff). Otherwise: FRR's parser check (``vtysh --dryrun``), the candidate and the
-    running config marked (``vtysh -m``, kept for the commit), and frr-reload's comparison,
-    printed as ``frr-reload.py --test`` prints it.
+    real diff). Otherwise the candidate and the running config are marked (``vtysh -m``,
+    FRR's parser: a candidate it refuses is then run through ``vtysh --dryrun``, which reports
+    every error) and compared by frr-reload's comparison, printed as ``frr-reload.py --test``
+    prints it. Marked texts are cached by content, so the commit that follows marks neither
+    again if nothing changed in between.
 
 ``commit``
     Saves the running config as ``rollback.conf``, starts the revert timer (a shell snippet
@@ -132,66 +134,87 @@ class Box:
         write_private(self.path(save_as), self.running_text)
         return self.running_text
 
+    def mark(self, filename: str, cache: str) -> str:
+        """``vtysh -m -f filename`` (the text marked with its contexts), cached by content."""
+        key = sha(read_text(filename))
+        cached = read_text(self.path(cache))
+        if cached.startswith(key + "\n"):
+            return cached.split("\n", 1)[1]
+        marked = str(self.vtysh.mark_file(filename))
+        write_private(self.path(cache), f"{key}\n{marked}")
+        return marked
+
     def running(self, saved: str) -> Any:
-        """frr-reload's ``Config`` of the running text saved in ``saved`` (marked once)."""
-        marked = self.vtysh.mark_file(self.path(saved))
-        box = self
+        """frr-reload's ``Config`` of the running text saved in ``saved``."""
+        marked = self.mark(self.path(saved), "running.marked")
 
-        class Marked(box.fr.Vtysh):  # type: ignore[misc,name-defined]
-            def __init__(self) -> None:
-                super().__init__("/usr/bin", "/etc/frr", None, None)
-
+        class Marked(self.fr.Vtysh):  # type: ignore[misc,name-defined]
             def mark_show_run(self, daemon: str | None = None) -> str:
-                return str(marked)
+                return marked
 
-        config = self.fr.Config(Marked())
+        config = self.fr.Config(Marked("/usr/bin", "/etc/frr", None, None))
         config.load_from_show_running(None)
         return config
 
     def candidate(self, filename: str) -> Any:
-        """frr-reload's ``Config`` of the candidate; its marked text is cached by content."""
-        text = read_text(filename)
-        key = sha(text)
-        cache = self.path("candidate.marked")
-        cached = read_text(cache)
-        marked = cached.split("\n", 1)[1] if cached.startswith(key + "\n") else None
-        if marked is None:
-            marked = self.vtysh.mark_file(filename)
-            write_private(cache, f"{key}\n{marked}")
+        """frr-reload's ``Config`` of the candidate."""
+        marked = self.mark(filename, "candidate.marked")
 
-        class Cached(self.fr.Vtysh):  # type: ignore[misc,name-defined]
-            def __init__(self) -> None:
-                super().__init__("/usr/bin", "/etc/frr", None, None)
-
+        class Marked(self.fr.Vtysh):  # type: ignore[misc,name-defined]
             def mark_file(self, name: str, stdin: Any = None) -> str:
-                return str(marked)
+                return marked
 
-        config = self.fr.Config(Cached())
+        config = self.fr.Config(Marked("/usr/bin", "/etc/frr", None, None))
         config.load_from_file(filename)
         return config
 
+    def parser_check(self, filename: str) -> subprocess.CompletedProcess[str]:
+        """FRR's parser on ``filename`` (``vtysh --dryrun``: every error, not only the first)."""
+        return subprocess.run(
+            [*self.vtysh.common_args, "--dryrun", "-f", filename],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
-def diff(fr: Any, box: Box, candidate: str) -> int:
-    text = read_text(candidate)
-    try:
-        running_text = box.read_running("running.txt")
-    except Exception as exc:
-        print(f"cannot read the running config: {exc}", file=sys.stderr)
-        return 4
-    if read_text(box.path("verified.sha")).split() == [sha(text), sha(running_text)]:
-        return 0  # the very running text verified against this very candidate: no change
-    check = subprocess.run(
-        [*box.vtysh.common_args, "--dryrun", "-f", candidate],
+
+def unchanged(directory: str, candidate: str) -> bool:
+    """Whether the running text is the one verified against this very candidate at commit.
+
+    The running config read here is kept as ``running.txt`` for the diff that follows when
+    it is not.
+    """
+    verified = read_text(os.path.join(directory, "verified.sha")).split()
+    if len(verified) != 2 or verified[0] != sha(read_text(candidate)):
+        return False
+    show = subprocess.run(
+        ["/usr/bin/vtysh", "-c", "show running-config no-header"],
         capture_output=True,
         text=True,
         check=False,
     )
-    if check.returncode != 0:
+    if show.returncode != 0:
+        return False
+    write_private(os.path.join(directory, "running.txt"), show.stdout)
+    return verified[1] == sha(show.stdout)
+
+
+def diff(fr: Any, box: Box, candidate: str) -> int:
+    try:
+        box.read_running("running.txt")
+    except Exception as exc:
+        print(f"cannot read the running config: {exc}", file=sys.stderr)
+        return 4
+    try:
+        # Marking the candidate is FRR's parser too (it stops at the first error): --dryrun
+        # runs only to report every error of a candidate it refuses.
+        new = box.candidate(candidate)
+    except fr.VtyshException:
+        check = box.parser_check(candidate)
         sys.stdout.write(check.stdout)
         sys.stderr.write(check.stderr)
         return 3
     try:
-        new = box.candidate(candidate)
         to_add, to_del = fr.compare_context_objects(new, box.running("running.txt"))
     except fr.VtyshException as exc:
         print(f"frr-reload's comparison failed: {exc}", file=sys.stderr)
@@ -285,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidate", required=True)
     parser.add_argument("--timer", default="")
     args = parser.parse_args(argv)
+    if args.mode == "diff" and unchanged(args.dir, args.candidate):
+        return 0  # decided without loading frr-reload.py (~30 ms of imports on the box)
     try:
         fr = load_frr_reload(args.frr_reload)
         box = Box(fr, args.dir)

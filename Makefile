@@ -26,6 +26,9 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -e '.[dev,init]'
+	@# byte-compile netauto as pip does for a regular install (an editable one is left to the
+	@# first import, which never happens where PYTHONDONTWRITEBYTECODE is set)
+	@$(PY) -m compileall -q netauto >/dev/null
 	@touch $@
 
 install: system-deps $(VENV)/.installed

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from netauto.lab import naming, runner
+from netauto.lab import hostfiles, naming, runner
 from netauto.lab.state import LabInfo, info
 from netauto.lab.topology import LabTopology, build_topology
 from netauto.plan import plan_for
@@ -209,3 +209,38 @@ def test_nornir_inventory_reaches_every_ssh_host(lab: LabInfo) -> None:
     result = nr.run(task=netmiko_send_command, command_string="hostname")
     assert not result.failed, {h: r.exception for h, r in result.items() if r.failed}
     assert {h: r.result.strip() for h, r in result.items()} == {h: h for h in result}
+
+
+def test_ebgp_configs_load_and_sessions_come_up_in_both_families(lab: LabInfo) -> None:
+    """The configs rendered with the lab's eBGP site load as rendered (bgpd runs where
+    render puts ``router bgp``) and the dual-stack session to the hub comes up."""
+    from netauto.render.engine import render_all
+    from netauto.render.models import RenderOptions
+
+    sot = load_sot(TINY).sot
+    hosts = ["hub-01-r1", "cm-anxuyen-r1"]
+    options = RenderOptions(ebgp_sites=frozenset(EBGP))
+    for config in render_all(sot, plan_for(TINY).plan, hosts=hosts, options=options):
+        assert "router bgp" in config.text
+        host = lab.host(config.hostname)
+        # The host's /var/tmp is its own directory in the runtime dir.
+        (hostfiles.host_dir(lab.runtime_dir, host) / "tmp" / "ebgp.conf").write_text(config.text)
+        proc = subprocess.run(
+            lab.exec_argv(host.name, ["vtysh", "-f", "/var/tmp/ebgp.conf"]),
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 0 and "not running" not in proc.stdout + proc.stderr, proc
+
+    def established() -> dict[str, int]:
+        argv = lab.exec_argv("hub-01-r1", ["vtysh", "-c", "show bgp summary json"])
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=False)
+        summary = json.loads(out.stdout or "{}")
+        return {
+            family: sum(p.get("state") == "Established" for p in data.get("peers", {}).values())
+            for family, data in summary.items()
+        }
+
+    deadline = time.monotonic() + 60
+    while established() != {"ipv4Unicast": 1, "ipv6Unicast": 1} and time.monotonic() < deadline:
+        time.sleep(1)
+    assert established() == {"ipv4Unicast": 1, "ipv6Unicast": 1}

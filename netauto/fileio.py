@@ -63,3 +63,53 @@ def _create(tmp: Path) -> int:
     except FileExistsError:
         os.unlink(tmp)
     return os.open(tmp, flags, 0o600)
+
+
+def write_new(path: Path, content: str | bytes, mode: int = 0o644) -> None:
+    """Create ``path`` with ``content``; it must not exist yet (no temporary, no rename).
+
+    For files inside a private staging directory that becomes visible in one rename
+    (see :func:`publish_dir`): half a file can never be seen under its final name.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "new.txt"
+        >>> write_new(target, "hi\\n"); target.read_text(), oct(target.stat().st_mode & 0o777)
+        ('hi\\n', '0o644')
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def staging_dir(target: Path) -> Path:
+    """A new private directory beside ``target``, to be published as ``target`` later."""
+    target = target.absolute()  # "-o ." has no name of its own
+    stage = target.with_name(f".{target.name}.{os.getpid()}.{next(_serial)}.tmp")
+    stage.parent.mkdir(parents=True, exist_ok=True)
+    os.mkdir(stage, 0o755)
+    return stage
+
+
+def publish_dir(stage: Path, target: Path) -> None:
+    """Make the files of ``stage`` appear in ``target``: one rename when ``target`` does not
+    exist, else one atomic rename per file (files only in ``target`` are kept).
+    """
+    try:
+        os.rename(stage, target)
+        return
+    except OSError:
+        if not target.is_dir():
+            raise
+    for entry in os.scandir(stage):
+        final = target / entry.name
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(entry.path, os.stat(final).st_mode & 0o7777)  # keep a replaced file's mode
+        os.replace(entry.path, final)
+    os.rmdir(stage)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rich.table import Table
 
 from netauto.console import err, out
 from netauto.errors import CheckFailed, InputError, Problem
-from netauto.fileio import atomic_write
+from netauto.fileio import publish_dir, staging_dir
 from netauto.render.engine import default_template_dir
 from netauto.render.frrsyntax import vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
@@ -88,18 +89,36 @@ def render(
         raise InputError([Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad])
     options = RenderOptions(ebgp_sites=frozenset(ebgp_site))
     template_dir = templates or default_template_dir()
-    rendered, findings = render_checked(
-        loaded.sot, plan, host or None, site or None, options, template_dir
-    )
-    errors = [f for f in findings if f.severity == "error"]
+    # Every process writes its files into a private staging directory beside the output;
+    # it is published only when every check passed (one rename when the output is new,
+    # else one atomic rename per file), and removed otherwise.
+    stage = None
+    try:
+        stage = None if check else staging_dir(output)
+        rendered, findings = render_checked(
+            loaded.sot, plan, host or None, site or None, options, template_dir, stage=stage
+        )
+        errors = [f for f in findings if f.severity == "error"]
+        write = not check and not errors
+        if write and stage is not None:
+            publish_dir(stage, output)
+            stage = None
+    except OSError as exc:
+        raise InputError(
+            Problem(
+                None,
+                None,
+                "--output",
+                f"cannot write the configs to {output}: {exc.strerror or exc}",
+                "choose a directory you can write to",
+            )
+        ) from None
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
         err.print(f"[{colour}]{finding.severity}:[/] {finding}", markup=True, highlight=False)
-    write = not check and not errors
-    if write:
-        for config in rendered:
-            for file in config.files():
-                atomic_write(output / file.filename, file.text, durable=False)
     if not quiet:
         out.print(_summary(rendered, findings, write))
     syntax = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"

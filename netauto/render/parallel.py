@@ -16,6 +16,7 @@ import pickle
 from pathlib import Path
 
 from netauto.cache import dumps
+from netauto.fileio import write_new
 from netauto.plan.models import Plan
 from netauto.render.checks import check_rendered
 from netauto.render.engine import render_hosts, select
@@ -47,10 +48,18 @@ def _work(
     options: RenderOptions | None,
     template_dir: Path | None,
     policy: PolicyIndex,
+    stage: Path | None,
 ) -> Result:
     rendered = render_hosts(sot, plan, devices, vms, options, template_dir, policy)
     syntax_run = start_frr_syntax(rendered)  # FRR's parser runs while Python checks
     findings = check_rendered(plan, rendered)
+    if stage is not None and not any(f.severity == "error" for f in findings):
+        for config in rendered:  # written while FRR's parser still runs
+            for file in config.files():
+                path = stage / file.filename
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()  # left by a half that failed and is being redone
+                write_new(path, file.text)
     return rendered, findings, syntax_run.findings() if syntax_run else []
 
 
@@ -69,17 +78,22 @@ def render_checked(
     options: RenderOptions | None = None,
     template_dir: Path | None = None,
     workers: int | None = None,
+    stage: Path | None = None,
 ) -> tuple[list[RenderedConfig], list[Finding]]:
     """Render the selected devices and VMs and run every offline check on them.
 
     Returns the configs in plan order and the findings (address and parity checks first,
-    then FRR's parser), the same as rendering and checking serially.
+    then FRR's parser), the same as rendering and checking serially. With ``stage`` (an
+    empty private directory, see :func:`netauto.fileio.staging_dir`) every process also
+    writes its files there; the caller publishes the directory only when nothing failed.
     """
     devices, vms = select(sot, plan, hosts, sites)
     policy = policy_index(sot, plan)
     workers = cores() if workers is None else workers
     if workers < 2 or len(devices) < MIN_PARALLEL or not hasattr(os, "fork"):
-        rendered, checks, syntax = _work(sot, plan, devices, vms, options, template_dir, policy)
+        rendered, checks, syntax = _work(
+            sot, plan, devices, vms, options, template_dir, policy, stage
+        )
         return rendered, checks + syntax
     half = len(devices) // 2
     mine, theirs = devices[:half], devices[half:]
@@ -89,7 +103,7 @@ def render_checked(
         code = 0
         try:
             os.close(read_fd)
-            data = dumps(_work(sot, plan, theirs, vms, options, template_dir, policy))
+            data = dumps(_work(sot, plan, theirs, vms, options, template_dir, policy, stage))
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(data)
         except BaseException:
@@ -98,7 +112,7 @@ def render_checked(
             os._exit(code)
     os.close(write_fd)
     try:
-        first = _work(sot, plan, mine, [], options, template_dir, policy)
+        first = _work(sot, plan, mine, [], options, template_dir, policy, stage)
     finally:
         data = _read_all(read_fd)
         os.close(read_fd)
@@ -108,5 +122,5 @@ def render_checked(
         with contextlib.suppress(Exception):
             second = pickle.loads(data)  # from our own fork, through our own pipe
     if second is None:
-        second = _work(sot, plan, theirs, vms, options, template_dir, policy)
+        second = _work(sot, plan, theirs, vms, options, template_dir, policy, stage)
     return first[0] + second[0], first[1] + second[1] + first[2] + second[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from netauto.errors import InputError
 from netauto.plan import sot_and_plan
 from netauto.render.engine import default_template_dir
 from netauto.render.parallel import MIN_PARALLEL, render_checked
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, CliResult
+
+Cli = Callable[..., CliResult]
 
 
 def test_two_processes_render_the_same_bytes_and_findings_as_one() -> None:
@@ -42,3 +45,44 @@ def test_a_template_error_in_the_forked_half_is_raised_with_file_and_line(
     problem = info.value.problems[0]
     assert str(problem.file).endswith("frr/base.j2") and problem.line == 1
     assert "no_such_field" in problem.message
+
+
+def _wrong_address_templates(tmp_path: Path, host: str) -> Path:
+    """Templates that give ``host`` one address the plan does not have (an offline error)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(default_template_dir(), templates)
+    base = templates / "frr" / "base.j2"
+    base.write_text(
+        f'{{% if d.hostname == "{host}" %}}interface stray\n ip address 192.0.2.1/32\n'
+        "{% endif %}\n" + base.read_text()
+    )
+    return templates
+
+
+def test_failed_checks_publish_nothing_from_either_process(cli: Cli, tmp_path: Path) -> None:
+    _, plan = sot_and_plan(EXAMPLE)
+    templates = _wrong_address_templates(tmp_path, plan.devices[-1].hostname)  # the child's
+    out = tmp_path / "out" / "configs"
+    result = cli("-i", EXAMPLE, "render", "-q", "-o", out, "--templates", templates)
+    assert result.code == 1 and "nothing written" in result.err
+    assert not out.exists() and list((tmp_path / "out").iterdir()) == []  # no staging left
+    out.mkdir()
+    (out / "keep.txt").write_text("mine\n")
+    result = cli("-i", EXAMPLE, "render", "-q", "-o", out, "--templates", templates)
+    assert result.code == 1 and sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+def test_render_into_an_existing_directory_replaces_files_and_keeps_their_mode(
+    cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "configs"
+    assert cli("-i", EXAMPLE, "render", "-q", "-o", out).code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    host = next(iter(sorted(first)))
+    (out / host).write_text("edited by hand\n")
+    (out / host).chmod(0o600)
+    (out / "keep.txt").write_text("mine\n")
+    assert cli("-i", EXAMPLE, "render", "-q", "-o", out).code == 0
+    assert (out / host).read_bytes() == first[host] and (out / host).stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in out.iterdir()) == sorted([*first, "keep.txt"])
+    assert [p.name for p in tmp_path.iterdir()] == ["configs"]  # the staging directory is gone

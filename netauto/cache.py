@@ -22,7 +22,7 @@ import os
 import pickle
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,25 +50,42 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def input_key(kind: str, files: Iterable[Path | tuple[str, Path | None]]) -> str | None:
+def input_key(
+    kind: str,
+    files: Iterable[Path | tuple[str, Path | None] | tuple[str, Path, bytes]],
+) -> str | None:
     """The cache key of ``kind`` computed from ``files`` (a missing file counts as absent).
 
-    An entry may be a plain path or ``(role, path)``; ``None`` as the path means "no such
-    input". Returns None when a file cannot be read (then nothing is cached).
+    An entry may be a plain path, ``(role, path)`` or ``(role, path, content)``: the key of
+    ``path`` once it holds ``content`` (a file about to be written). ``None`` as the path
+    means "no such input". Returns None when a file cannot be read (then nothing is cached).
 
     Examples:
         >>> a = input_key("x", [("ledger", None)])
         >>> a == input_key("x", [("ledger", None)]), a == input_key("y", [("ledger", None)])
         (True, False)
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "ledger.yml"
+        >>> before = input_key("x", [("ledger", f, b"v: 1")])
+        >>> _ = f.write_bytes(b"v: 1")
+        >>> before == input_key("x", [("ledger", f)])
+        True
     """
     digest = hashlib.sha256(f"{kind}\n{code_fingerprint()}\n".encode())
     for item in files:
-        role, path = item if isinstance(item, tuple) else ("file", item)
+        content: bytes | None = None
+        path: Path | None
+        if not isinstance(item, tuple):
+            role, path = "file", item
+        elif len(item) == 3:
+            role, path, content = item
+        else:
+            role, path = item
         digest.update(f"{role} {path}\n".encode())
         if path is None:
             continue
         try:
-            data = path.read_bytes()
+            data = path.read_bytes() if content is None else content
         except FileNotFoundError:
             digest.update(b"<absent>\n")
             continue
@@ -144,6 +161,31 @@ def load(directory: Path | None, key: str | None) -> object | None:
             return value
     except Exception:
         return None
+
+
+def store_in_background(
+    directory: Path | None, key: str | None, value: object
+) -> Callable[[], None]:
+    """Start :func:`store` in a forked process; returns the function that waits for it.
+
+    The caller goes on with its own output meanwhile (a cache is best effort: a child
+    that fails stores nothing). Without ``fork`` the value is stored before returning.
+    """
+    if directory is None or key is None or not hasattr(os, "fork"):
+        store(directory, key, value)
+        return lambda: None
+    pid = os.fork()
+    if pid == 0:  # the child: store, and never return into the caller
+        try:
+            store(directory, key, value)
+        finally:
+            os._exit(0)
+
+    def wait() -> None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+    return wait
 
 
 def store(directory: Path | None, key: str | None, value: object) -> None:

@@ -68,9 +68,12 @@ def plan_for(inventory: Path) -> PlanResult:
     return build_plan(loaded.sot, ledger, locations=loaded.locations)
 
 
-def plan_cache_key(inventory: Path, ledger: Path | None = None) -> str | None:
+def plan_cache_key(
+    inventory: Path, ledger: Path | None = None, ledger_text: bytes | None = None
+) -> str | None:
     """The cache key of the SoT at ``inventory`` with its ledger (see :mod:`netauto.cache`).
 
+    ``ledger_text``: the key for when the ledger holds these bytes (about to be written).
     None when the SoT directory cannot be listed (loading it reports why).
     """
     from netauto import cache
@@ -82,7 +85,9 @@ def plan_cache_key(inventory: Path, ledger: Path | None = None) -> str | None:
         files = sot_files(inventory)
     except InputError:
         return None
-    return cache.input_key("sot+plan", [*files, ("ledger", ledger or ledger_path(inventory))])
+    path = ledger or ledger_path(inventory)
+    entry = ("ledger", path) if ledger_text is None else ("ledger", path, ledger_text)
+    return cache.input_key("sot+plan", [*files, entry])
 
 
 def sot_and_plan(inventory: Path, cache_dir: Path | None = None) -> tuple[LoadedSoT, Plan]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -15,7 +16,7 @@ from netauto.plan.explain import explain_site
 from netauto.plan.formats import Format, plan_text
 from netauto.plan.ledger import ledger_path, load_ledger, save_ledger
 from netauto.settings import settings
-from netauto.sot.loader import load_sot
+from netauto.sot.loader import LoadedSoT, load_sot
 
 WARN_PERCENT = 80.0
 
@@ -53,6 +54,29 @@ def usage_table(result: PlanResult) -> Table:
             style=style,
         )
     return table
+
+
+def _cache_plan(
+    inventory: Path,
+    state_dir: Path,
+    ledger_file: Path | None,
+    ledger_text: str | None,
+    loaded: LoadedSoT,
+    result: PlanResult,
+) -> Callable[[], None]:
+    """Store the SoT and plan for later verbs (render, push, verify), in the background.
+
+    Keyed by the ledger as it will be on disk; returns the function that waits for the
+    store. A ``--ledger`` elsewhere is not cached (later verbs read the default ledger).
+    """
+    if ledger_file is not None:
+        return lambda: None
+    from netauto import cache
+    from netauto.plan import plan_cache_key
+
+    text = None if ledger_text is None else ledger_text.encode("utf-8")
+    key = plan_cache_key(inventory, ledger_text=text)
+    return cache.store_in_background(state_dir / "cache", key, (loaded, result.plan))
 
 
 def register(app: typer.Typer) -> None:
@@ -114,18 +138,17 @@ def register(app: typer.Typer) -> None:
                     "run `netauto plan` and commit it"
                 )
         else:
-            if result.changes or old is None:
-                save_ledger(path, result.ledger)
-                news.print(f"wrote {path}: {summary(result.changes)}", markup=False)
-            else:
-                news.print(f"{path}: no changes", markup=False)
-            if ledger_file is None:  # later verbs (render, push, verify) reuse this plan
-                from netauto import cache
-                from netauto.plan import plan_cache_key
-
-                key = plan_cache_key(opts.inventory)
-                cache.store(opts.state_dir / "cache", key, (loaded, result.plan))
-            if fmt is None:
-                news.print(usage_table(result))
+            text = result.ledger.to_yaml() if result.changes or old is None else None
+            stored = _cache_plan(opts.inventory, opts.state_dir, ledger_file, text, loaded, result)
+            try:
+                if text is not None:
+                    save_ledger(path, result.ledger, text)
+                    news.print(f"wrote {path}: {summary(result.changes)}", markup=False)
+                else:
+                    news.print(f"{path}: no changes", markup=False)
+                if fmt is None:
+                    news.print(usage_table(result))
+            finally:
+                stored()
         if fmt is not None:
             out.print(plan_text(result.plan, cast(Format, fmt)), markup=False, end="")

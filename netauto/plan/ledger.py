@@ -284,6 +284,9 @@ def load_ledger(path: Path) -> Ledger | None:
     return ledger
 
 
-def save_ledger(path: Path, ledger: Ledger) -> None:
-    """Write the ledger atomically (temporary file + rename)."""
-    atomic_write(path, ledger.to_yaml())
+def save_ledger(path: Path, ledger: Ledger, text: str | None = None) -> None:
+    """Write the ledger atomically (temporary file + rename, flushed to disk).
+
+    ``text``: ``ledger.to_yaml()`` when the caller already has it.
+    """
+    atomic_write(path, ledger.to_yaml() if text is None else text)

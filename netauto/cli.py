@@ -7,7 +7,10 @@ messages and exit codes (2: bad input, 1: failed checks, 0: success).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import inspect
+import os
 import sys
 from pathlib import Path
 
@@ -157,19 +160,51 @@ def report_error(exc: NetautoError) -> None:
         err.print(f"[bold red]Error:[/] {escape(str(exc))}")
 
 
+QUICK_EXIT_VERBS = frozenset({"plan", "render"})
+"""Verbs that start no thread, leave no child and hold no connection: their process ends
+with ``os._exit`` once the output is flushed. Tearing down the objects of a 237-router plan
+one by one only to exit costs ~50 ms (mypy ends its runs the same way)."""
+
+
+def _quick_exit(code: object) -> None:
+    """Flush stdout and stderr, then end the process at once with ``code`` (a SystemExit code)."""
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code or 0)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``netauto`` console script (exits with the verb's status)."""
+    """Entry point of the ``netauto`` console script (exits with the verb's status).
+
+    Called without ``argv`` (the console script), it tunes the process for one short run:
+    the cycle collector runs less often (a plan allocates ~10^5 objects, none cyclic garbage
+    worth collecting mid-run; mypy does the same) and quick verbs skip the interpreter's
+    teardown. With ``argv`` (tests, embedding) the process is left as it is.
+    """
+    whole_process = argv is None
     args = sys.argv[1:] if argv is None else argv
-    stage = VERBS.get(verb_of(args) or "")
+    verb = verb_of(args) or ""
+    if whole_process:
+        gc.set_threshold(200_000, 30, 30)
+    stage = VERBS.get(verb)
     register_stages([stage] if stage else None)
     try:
-        app(args=args, prog_name="netauto")
-    except NetautoError as exc:
-        report_error(exc)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err.print("Interrupted.")
-        sys.exit(130)
+        try:
+            app(args=args, prog_name="netauto")
+        except NetautoError as exc:
+            report_error(exc)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err.print("Interrupted.")
+            sys.exit(130)
+    except SystemExit as exc:
+        if whole_process and verb in QUICK_EXIT_VERBS:
+            _quick_exit(exc.code)
+        raise
 
 
 if __name__ == "__main__":

@@ -72,7 +72,10 @@ def render(
     site: list[str] = typer.Option([], "--site", help="Only this site's hosts (repeatable)."),
     check: bool = typer.Option(False, "--check", help="Run the offline checks; write nothing."),
     ebgp_site: list[str] = typer.Option(
-        [], "--ebgp-site", help="Site (slug) that talks eBGP to its hub instead of OSPF."
+        [],
+        "--ebgp-site",
+        help="Site (slug) that talks eBGP to its hub instead of OSPF, on top of the SoT's "
+        "`routing: ebgp` sites.",
     ),
     templates: Path = typer.Option(
         None, "--templates", help="Template directory (default: templates/ of netauto)."

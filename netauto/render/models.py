@@ -170,11 +170,11 @@ class Finding(RenderModel):
 
 
 class RenderOptions(RenderModel):
-    """Choices the SoT does not (yet) carry."""
+    """Render choices on top of the SoT (command-line overrides)."""
 
     ebgp_sites: frozenset[str] = Field(
         default_factory=frozenset,
-        description="site slugs that talk eBGP to their hub instead of OSPF",
+        description="site slugs that talk eBGP to their hub, added to the SoT's ebgp sites",
     )
     asn_base: int = Field(
         4_200_000_000, description="private 4-byte ASN base; ASN = base + site_id"

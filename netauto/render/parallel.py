@@ -40,6 +40,20 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _write(stage: Path, rendered: list[RenderedConfig], redo: bool) -> None:
+    """Write every file of ``rendered`` into ``stage`` (``redo``: replacing what a failed
+    half may have left)."""
+    for config in rendered:
+        names_texts = [(config.filename, config.text)]
+        names_texts += [(side.filename, side.text) for side in config.extra]
+        for name, text in names_texts:
+            path = stage / name
+            if redo:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            write_new(path, text)
+
+
 def _work(
     sot: SoT,
     plan: Plan,
@@ -49,17 +63,13 @@ def _work(
     template_dir: Path | None,
     policy: PolicyIndex,
     stage: Path | None,
+    redo: bool = False,
 ) -> Result:
     rendered = render_hosts(sot, plan, devices, vms, options, template_dir, policy)
     syntax_run = start_frr_syntax(rendered)  # FRR's parser runs while Python checks
     findings = check_rendered(plan, rendered)
     if stage is not None and not any(f.severity == "error" for f in findings):
-        for config in rendered:  # written while FRR's parser still runs
-            for file in config.files():
-                path = stage / file.filename
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()  # left by a half that failed and is being redone
-                write_new(path, file.text)
+        _write(stage, rendered, redo)  # while FRR's parser still runs
     return rendered, findings, syntax_run.findings() if syntax_run else []
 
 
@@ -122,5 +132,5 @@ def render_checked(
         with contextlib.suppress(Exception):
             second = pickle.loads(data)  # from our own fork, through our own pipe
     if second is None:
-        second = _work(sot, plan, theirs, vms, options, template_dir, policy, stage)
+        second = _work(sot, plan, theirs, vms, options, template_dir, policy, stage, redo=True)
     return first[0] + second[0], first[1] + second[1] + first[2] + second[2]

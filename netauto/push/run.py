@@ -20,10 +20,16 @@ from pydantic import BaseModel, ConfigDict
 from netauto.plan.models import Plan
 from netauto.push import rollout
 from netauto.push.core import DeviceResult, PostCheck, push_device
-from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
+from netauto.push.routing import PROTOCOLS, LinkRouting, RoutingState, link_routing
+from netauto.verify.routing import (
+    BGP_COMMAND,
+    OSPF_COMMANDS,
+    established_peers,
+    full_adjacencies,
+)
 
 POLL_INTERVAL = 0.5
-"""Seconds between two adjacency polls of a post-check (one SSH round trip each)."""
+"""Seconds between two routing polls of a post-check (one SSH round trip each)."""
 
 
 class Candidate(BaseModel):
@@ -96,12 +102,17 @@ def json_documents(text: str) -> list[Any]:
     return documents
 
 
-def adjacency_state(driver: Any) -> dict[str, set[str]]:
-    """Interfaces with a Full OSPFv2 / OSPFv3 adjacency, per protocol ('ospf', 'ospf6').
+def routing_state(driver: Any, ospf: bool = True, bgp: bool = False) -> RoutingState:
+    """Interfaces with a Full OSPFv2 / OSPFv3 adjacency ('ospf', 'ospf6') and, with ``bgp``,
+    addresses of Established BGP peers ('bgp'); protocols not asked for are empty.
 
-    With ``run_shell`` (FRR) both come from one vtysh run; otherwise from ``cli``.
+    With ``run_shell`` (FRR) everything comes from one vtysh run; otherwise from ``cli``.
     """
-    commands = list(OSPF_COMMANDS.values())
+    wanted = {**(OSPF_COMMANDS if ospf else {}), **({"bgp": BGP_COMMAND} if bgp else {})}
+    state: RoutingState = {proto: set() for proto in PROTOCOLS}
+    if not wanted:
+        return state
+    commands = list(wanted.values())
     texts: list[str] = []
     if hasattr(driver, "run_shell"):
         argv = ["vtysh", *(word for command in commands for word in ("-c", command))]
@@ -113,39 +124,66 @@ def adjacency_state(driver: Any) -> dict[str, set[str]]:
         if len(documents) == len(commands):
             texts = [json.dumps(document) for document in documents]
     if not texts:
-        outputs = driver.cli(commands)
-        texts = [outputs.get(command, "") for command in commands]
-    state: dict[str, set[str]] = {}
-    for proto, text in zip(OSPF_COMMANDS, texts, strict=True):
         try:
-            state[proto] = set(full_adjacencies(json.loads(text) if text.strip() else {}))
+            outputs = driver.cli(commands)
+        except Exception:  # e.g. a daemon not running: read each command on its own
+            outputs = {}
+            for command in commands:
+                try:
+                    outputs.update(driver.cli([command]))
+                except Exception:
+                    outputs[command] = ""
+        texts = [outputs.get(command, "") for command in commands]
+    for proto, text in zip(wanted, texts, strict=True):
+        try:
+            data = json.loads(text) if text.strip() else {}
         except ValueError:
-            state[proto] = set()
+            data = {}
+        found = established_peers(data) if proto == "bgp" else full_adjacencies(data)
+        state[proto] = set(found)
     return state
+
+
+def _missing(proto: str, key: str, names: dict[str, str], links: LinkRouting) -> str:
+    """How a missing adjacency or session is shown: ``ospf eth1 (to hub-01-r1)``,
+    ``bgp 10.0.0.1 (eth1 to hub-01-r1)``."""
+    if proto != "bgp":
+        return f"{proto} {key}" + (f" (to {names[key]})" if key in names else "")
+    iface = links.bgp.get(key, "")
+    peer = f" to {names[iface]}" if iface in names else ""
+    return f"bgp {key} ({iface}{peer})" if iface else f"bgp {key}"
 
 
 def make_post_check(
     driver: Any,
-    before: dict[str, set[str]],
-    expected: set[str],
+    before: RoutingState,
+    ready: set[str],
     settle: float,
     names: dict[str, str],
+    links: LinkRouting,
 ) -> Callable[[], PostCheck]:
-    """A post-check: adjacencies up before stay up, adjacencies to ready peers come up."""
+    """A post-check: adjacencies and BGP sessions up before stay up, those to ready peers
+    (``ready``: local interfaces whose peer is on its new config) come up, wherever the
+    candidate runs that protocol (``links``, see :mod:`netauto.push.routing`).
+
+    ``before`` is filled by the baseline snapshot right before the commit.
+    """
 
     def check() -> PostCheck:
-        if not expected and not any(before.values()):
+        required = links.required(before, ready)
+        if not any(required.values()):
             # Nothing was up and no neighbour is on its new config yet: nothing to wait for.
             return PostCheck(ok=True, detail="0 OSPFv2/v3 adjacencies up")
         deadline = time.monotonic() + settle
+        ospf = bool(required["ospf"] or required["ospf6"])
         missing: list[str] = []
         while True:
-            now = adjacency_state(driver)
+            now = routing_state(driver, ospf=ospf, bgp=bool(required["bgp"]))
             missing = [
-                f"{proto} {iface}" + (f" (to {names[iface]})" if iface in names else "")
-                for proto in OSPF_COMMANDS
-                for iface in sorted(before.get(proto, set()) | expected)
-                if iface not in now.get(proto, set())
+                _missing(proto, key, names, links)
+                for proto in PROTOCOLS
+                for key in sorted(required[proto])
+                if key not in now.get(proto, set())
             ]
             if not missing or time.monotonic() > deadline:
                 break
@@ -154,8 +192,11 @@ def make_post_check(
             return PostCheck(
                 ok=False, detail=f"adjacency down after {settle:.0f} s: " + ", ".join(missing)
             )
-        count = sum(len(before.get(p, set()) | expected) for p in OSPF_COMMANDS)
-        return PostCheck(ok=True, detail=f"{count} OSPFv2/v3 adjacencies up")
+        count = len(required["ospf"]) + len(required["ospf6"])
+        detail = f"{count} OSPFv2/v3 adjacencies up"
+        if required["bgp"]:
+            detail += f", {len(required['bgp'])} BGP sessions Established"
+        return PostCheck(ok=True, detail=detail)
 
     return check
 
@@ -199,19 +240,27 @@ def run_rollout(
         if candidate.platform == "frr" and options.commit:
             device = plan.device(candidate.host)
             peers = {i.name: i.peer for i in device.interfaces if i.kind == "p2p" and i.peer}
+            links = link_routing(candidate.config, device, plan)
             with lock:
                 expected = {name for name, peer in peers.items() if peer in ready}
-            before: dict[str, set[str]] = {}
+            before: RoutingState = {}
 
-            def snapshot(driver: Any = driver, before: dict[str, set[str]] = before) -> None:
+            def snapshot(
+                driver: Any = driver, before: RoutingState = before, links: LinkRouting = links
+            ) -> None:
                 try:
-                    before.update(adjacency_state(driver))
-                except Exception:  # no baseline: only adjacencies to ready peers are checked
+                    before.update(routing_state(driver, links.runs_ospf, bool(links.bgp)))
+                except Exception:  # no baseline: only what runs to ready peers is checked
                     before.clear()
 
             baseline = snapshot
             post = make_post_check(
-                driver, before, expected, options.settle, {k: v for k, v in peers.items() if v}
+                driver,
+                before,
+                expected,
+                options.settle,
+                {k: v for k, v in peers.items() if v},
+                links,
             )
         outcome = push_device(
             driver,

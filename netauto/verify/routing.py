@@ -1,7 +1,8 @@
-"""Routing adjacencies from FRR's JSON output (pure).
+"""Routing adjacencies and BGP sessions from FRR's JSON output (pure).
 
-Used by ``push`` (post-checks: adjacencies must not regress) and ``verify`` (every planned
-point-to-point link has its OSPFv2 and OSPFv3 adjacency up).
+Used by ``push`` (post-checks: adjacencies and sessions must not regress) and ``verify``
+(every planned point-to-point link has its OSPFv2 and OSPFv3 adjacency up, or, on an eBGP
+link, its IPv4 and IPv6 BGP sessions Established).
 """
 
 from __future__ import annotations
@@ -51,4 +52,46 @@ def full_adjacencies(data: Any) -> dict[str, str]:
         state = str(item.get("nbrState") or item.get("state") or "")
         if iface and state.startswith("Full"):
             found[iface] = router_id
+    return found
+
+
+BGP_COMMAND = "show bgp summary json"
+"""FRR's BGP sessions of every address family (peers keyed by address, with a ``state``)."""
+
+
+def established_peers(data: Any) -> dict[str, str]:
+    """BGP peers whose session is Established → the address family they were listed under.
+
+    Accepts ``show bgp summary json`` (address families such as ``ipv4Unicast``, each with
+    ``peers`` keyed by address and a ``state``), a single family's summary (``peers`` at
+    the top) and ``show bgp neighbors json`` (addresses at the top, with ``bgpState``).
+
+    Examples:
+        >>> established_peers({"ipv4Unicast": {"peers": {
+        ...     "10.0.0.1": {"state": "Established"}, "10.0.0.3": {"state": "Active"}}},
+        ...     "ipv6Unicast": {"peers": {"2001:db8::1": {"state": "Established"}}}})
+        {'10.0.0.1': 'ipv4Unicast', '2001:db8::1': 'ipv6Unicast'}
+        >>> established_peers({"peers": {"10.0.0.1": {"state": "Established"}}})
+        {'10.0.0.1': 'peers'}
+        >>> established_peers({"10.0.0.1": {"bgpState": "Established"},
+        ...                    "10.0.0.5": {"bgpState": "Connect"}})
+        {'10.0.0.1': 'neighbors'}
+        >>> established_peers({}), established_peers("% BGP instance not found")
+        ({}, {})
+    """
+    found: dict[str, str] = {}
+    if not isinstance(data, dict):
+        return found
+    tables = {"peers": data} if isinstance(data.get("peers"), dict) else data
+    for key, value in tables.items():
+        if not isinstance(value, dict):
+            continue
+        if "bgpState" in value:  # show bgp neighbors json: one neighbour per key
+            if value.get("bgpState") == "Established":
+                found[str(key)] = "neighbors"
+            continue
+        peers = value.get("peers")
+        for address, peer in peers.items() if isinstance(peers, dict) else ():
+            if isinstance(peer, dict) and peer.get("state") == "Established":
+                found.setdefault(str(address), str(key))
     return found

@@ -7,8 +7,9 @@ I/O) and :func:`plan_inventory` (load SoT + ledger, build, no writes) for later 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from netauto.lazy import lazy_exports
 from netauto.plan.models import Plan
 
 if TYPE_CHECKING:
@@ -43,14 +44,7 @@ _LAZY = {
 }
 """Imported on first use: a stage that reads a cached plan needs only ``netauto.plan.models``."""
 
-
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use (PEP 562)."""
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(_LAZY[name]), name)
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 def plan_for(inventory: Path) -> PlanResult:

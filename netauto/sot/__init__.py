@@ -6,7 +6,9 @@ The names below are imported on first use: a later stage that only needs the sch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from netauto.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from netauto.sot.loader import LoadedSoT, load_sot
@@ -20,11 +22,4 @@ _LAZY = {
     "SoT": "netauto.sot.models",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Import a public name on first use (PEP 562)."""
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    return getattr(importlib.import_module(_LAZY[name]), name)
+__getattr__ = lazy_exports(__name__, _LAZY)

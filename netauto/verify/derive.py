@@ -6,7 +6,10 @@
 * ``deny`` rule, target a group → the probe LAN of every source site must *not* reach the
   probe LAN of any other site of the group (ping), each family.
 * ``deny`` rule, target a service → no TCP connection to the service's ports.
-* Routing: every point-to-point link must have its OSPFv2 and OSPFv3 adjacency up.
+* Routing: every point-to-point link must have its OSPFv2 and OSPFv3 adjacency up; an eBGP
+  link (:func:`netauto.plan.routing.link_is_ebgp`: a site with ``routing: ebgp`` at either
+  end) must instead have its IPv4 and IPv6 BGP sessions Established, to the planned peer
+  addresses.
 * Drift: every planned interface address is present on the device, nothing else is.
 
 A site's *probe LAN* is its first LAN (the office LAN in generated SoTs); probes leave from
@@ -21,11 +24,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from netauto.plan.models import LanPlan, Plan, SitePlan
+from netauto.plan.routing import device_sites, ebgp_sites, link_is_ebgp
 from netauto.sot.checks import group_members
 from netauto.sot.models import Family, SoT
 from netauto.verify.models import CheckKind, Probe
 
 ROUTING_PROBES: tuple[tuple[Probe, Family], ...] = (("ospf", "ipv4"), ("ospf6", "ipv6"))
+EBGP_PROBES: tuple[tuple[Probe, Family], ...] = (("bgp", "ipv4"), ("bgp", "ipv6"))
 
 
 class CheckSpec(BaseModel):
@@ -56,8 +61,27 @@ def _address(lan: LanPlan, family: Family) -> str:
     return str(lan.gateway4 if family == "ipv4" else lan.gateway6)
 
 
-def derive_checks(sot: SoT, plan: Plan, sites: Iterable[str] | None = None) -> list[CheckSpec]:
-    """Every check the policy and plan imply, optionally only for the given site slugs."""
+def routing_check_id(device: str, interface: str, probe: Probe, family: Family) -> str:
+    """The id of a routing check: OSPF names its protocol, BGP also its family.
+
+    Examples:
+        >>> routing_check_id("hub-01-r1", "eth2", "ospf6", "ipv6")
+        'routing:hub-01-r1:eth2:ospf6'
+        >>> routing_check_id("hub-01-r1", "eth1", "bgp", "ipv4")
+        'routing:hub-01-r1:eth1:bgp:ipv4'
+    """
+    suffix = f"{probe}:{family}" if probe == "bgp" else probe
+    return f"routing:{device}:{interface}:{suffix}"
+
+
+def derive_checks(
+    sot: SoT, plan: Plan, sites: Iterable[str] | None = None, ebgp: Iterable[str] = ()
+) -> list[CheckSpec]:
+    """Every check the policy and plan imply, optionally only for the given site slugs.
+
+    ``ebgp`` adds sites that talk eBGP to their hub on top of the SoT's ``routing: ebgp``
+    (as ``netauto render --ebgp-site`` does).
+    """
     wanted = set(sites) if sites is not None else None
     site_plans = {s.slug: s for s in plan.sites}
     vms_by_service: dict[str, list[tuple[str, str, str]]] = {}
@@ -110,15 +134,18 @@ def derive_checks(sot: SoT, plan: Plan, sites: Iterable[str] | None = None) -> l
                                       target=other, target_address=_address(other_lan, family),
                                       **common))  # fmt: skip
 
+    bgp_sites = ebgp_sites(sot, ebgp)
+    site_of = device_sites(plan)
     for link in plan.links:
+        probes = EBGP_PROBES if link_is_ebgp(link, site_of, bgp_sites) else ROUTING_PROBES
         for end, peer in ((link.a, link.b), (link.b, link.a)):
             device = plan.device(end.device)
             if wanted is not None and device.site not in wanted:
                 continue
-            for probe, family in ROUTING_PROBES:
+            for probe, family in probes:
                 add(
                     CheckSpec(
-                        id=f"routing:{end.device}:{end.interface}:{probe}",
+                        id=routing_check_id(end.device, end.interface, probe, family),
                         kind="routing",
                         probe=probe,
                         site=device.site,

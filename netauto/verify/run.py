@@ -1,13 +1,13 @@
 """Run the check matrix against a target: routers over Nornir + Napalm, lab LAN clients locally.
 
 One Nornir task per router does all of that router's work in one command over its SSH
-session: it reads the OSPF adjacencies (``vtysh ... json``) and the interface addresses
-(``ip -j addr show``, read by the FRR driver's ``get_interfaces_ip`` parser: the drift
-check), then runs the router's probes (the Python prober, or the shell script where the
-box has no python3; see :mod:`netauto.verify.probes`). In the lab, every reachability and
-isolation probe is also run from the LAN's client namespace, a real host on the LAN: one
-local prober process serves every client at once, each probe's sockets made in its
-client's network namespace.
+session: it reads the OSPF adjacencies and BGP sessions (``vtysh ... json``) and the
+interface addresses (``ip -j addr show``, read by the FRR driver's ``get_interfaces_ip``
+parser: the drift check), then runs the router's probes (the Python prober, or the shell
+script where the box has no python3; see :mod:`netauto.verify.probes`). In the lab, every
+reachability and isolation probe is also run from the LAN's client namespace, a real host
+on the LAN: one local prober process serves every client at once, each probe's sockets made
+in its client's network namespace.
 """
 
 from __future__ import annotations
@@ -35,7 +35,12 @@ from netauto.verify.probes import (
     prober_probe,
     prober_program,
 )
-from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
+from netauto.verify.routing import (
+    BGP_COMMAND,
+    OSPF_COMMANDS,
+    established_peers,
+    full_adjacencies,
+)
 
 Done = Callable[[int], None]
 Addresses = dict[str, Any]
@@ -136,32 +141,63 @@ def _verdicts(
     return results
 
 
+def routing_commands(specs: list[CheckSpec]) -> dict[str, str]:
+    """The vtysh commands the routing ``specs`` of one router need, by protocol.
+
+    Examples:
+        >>> from netauto.verify.derive import CheckSpec
+        >>> spec = CheckSpec(id="r", kind="routing", probe="bgp", site="s", device="d",
+        ...                  target="p", expect="up")
+        >>> routing_commands([spec])
+        {'bgp': 'show bgp summary json'}
+    """
+    probes = {s.probe for s in specs}
+    commands: dict[str, str] = {p: c for p, c in OSPF_COMMANDS.items() if p in probes}
+    if "bgp" in probes:
+        commands["bgp"] = BGP_COMMAND
+    return commands
+
+
 def routing_results(specs: list[CheckSpec], driver: Any) -> list[CheckResult]:
-    """OSPFv2/OSPFv3 adjacency checks of one router."""
+    """OSPFv2/OSPFv3 adjacency and BGP session checks of one router."""
     if not specs:
         return []
+    commands = routing_commands(specs)
     try:
-        outputs = driver.cli(list(OSPF_COMMANDS.values()))
+        outputs = driver.cli(list(commands.values()))
     except Exception as exc:
-        return [_result(s, s.device, "error", f"cannot read OSPF state: {exc}") for s in specs]
+        return [_result(s, s.device, "error", f"cannot read routing state: {exc}") for s in specs]
     return routing_verdicts(specs, outputs)
 
 
 def routing_verdicts(specs: list[CheckSpec], outputs: dict[str, str]) -> list[CheckResult]:
-    """OSPFv2/OSPFv3 adjacency checks from the output of each of :data:`OSPF_COMMANDS`."""
+    """Routing checks from the output of each command of :func:`routing_commands`: an OSPF
+    check passes with a Full adjacency on its interface, a BGP check with an Established
+    session to its peer address."""
     import json
 
     state: dict[str, dict[str, str]] = {}
-    for proto, command in OSPF_COMMANDS.items():
+    for proto, command in {**OSPF_COMMANDS, "bgp": BGP_COMMAND}.items():
         text = outputs.get(command, "").strip()
         try:
-            state[proto] = full_adjacencies(json.loads(text) if text else {})
+            data = json.loads(text) if text else {}
         except ValueError:
-            state[proto] = {}
+            data = {}
+        state[proto] = established_peers(data) if proto == "bgp" else full_adjacencies(data)
     results = []
     for spec in specs:
         up = state.get(spec.probe, {})
-        if spec.source in up:
+        if spec.probe == "bgp":
+            peer = f"{spec.target_address} ({spec.target})"
+            if spec.target_address in up:
+                evidence = f"BGP session to {peer} Established on {spec.source}"
+                results.append(_result(spec, spec.device, "pass", evidence))
+            else:
+                seen = ", ".join(sorted(up)) or "none"
+                evidence = (f"no Established BGP session to {peer} on {spec.source} "
+                            f"(Established: {seen})")  # fmt: skip
+                results.append(_result(spec, spec.device, "fail", evidence))
+        elif spec.source in up:
             results.append(
                 _result(
                     spec,
@@ -280,16 +316,15 @@ def _one_round_trip(
     python: bool,
 ) -> list[CheckResult]:
     """A router's checks in one command over its SSH session (a shell-capable driver):
-    the OSPF state (``vtysh``) and the addresses (``ip -j addr show``, read by the driver's
+    the routing state (``vtysh``) and the addresses (``ip -j addr show``, read by the driver's
     own ``get_interfaces_ip`` parser) first, then the probes."""
     import json
 
     from netauto.drivers.frr_output import interfaces_ip
 
-    reads: dict[str, str] = {}
-    if routing:
-        reads |= {proto: shlex.join(["vtysh", "-c", command])
-                  for proto, command in OSPF_COMMANDS.items()}  # fmt: skip
+    commands = routing_commands(routing)
+    reads: dict[str, str] = {proto: shlex.join(["vtysh", "-c", command])
+                             for proto, command in commands.items()}  # fmt: skip
     if drift and addresses is None:
         reads["addresses"] = ADDRESSES_COMMAND
     results, read = host_run(probes, hostname, driver.run_shell, python=python, reads=reads)
@@ -301,12 +336,12 @@ def _one_round_trip(
         return f"{reads[name]}: exit {code}: {output.strip()[:200]}" if code else None
 
     if routing:
-        why = next((w for w in map(failed, OSPF_COMMANDS) if w), None)
+        why = next((w for w in map(failed, commands) if w), None)
         if why is None and not isinstance(read, str):
-            outputs = {command: read[proto][1] for proto, command in OSPF_COMMANDS.items()}
+            outputs = {command: read[proto][1] for proto, command in commands.items()}
             results += routing_verdicts(routing, outputs)
         else:
-            results += [_result(s, s.device, "error", f"cannot read OSPF state: {why}")
+            results += [_result(s, s.device, "error", f"cannot read routing state: {why}")
                         for s in routing]  # fmt: skip
     if drift and addresses is not None:
         results += drift_results(drift, plan, hostname, addresses)

@@ -139,7 +139,7 @@ def dumps(value: object) -> bytes:
     return buffer.getvalue()
 
 
-def _trusted(path: Path) -> bool:
+def trusted(path: Path) -> bool:
     """Owned by us and writable by nobody else (so a pickle in it is our own)."""
     try:
         info = path.stat()
@@ -153,7 +153,7 @@ def load(directory: Path | None, key: str | None) -> object | None:
     if directory is None or key is None:
         return None
     path = directory / f"{key}.pickle"
-    if not (_trusted(directory) and _trusted(path)):
+    if not (trusted(directory) and trusted(path)):
         return None
     try:
         with path.open("rb") as handle:
@@ -194,7 +194,7 @@ def store(directory: Path | None, key: str | None, value: object) -> None:
         return
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted(directory):
+        if not trusted(directory):
             return
         data = dumps(value)
         atomic_write(directory / f"{key}.pickle", data, mode=0o600, durable=False)

@@ -82,11 +82,38 @@ def ip_family(value: object) -> str:
         return "name"
 
 
+def template_cache_dir() -> Path | None:
+    """Where compiled templates are kept between runs (like Python's ``__pycache__``).
+
+    ``$XDG_CACHE_HOME/netauto/templates`` (default ``~/.cache/...``), mode 0700. None when it
+    cannot be created or is not ours alone: compiled templates are code, and code is only
+    loaded from a directory nobody else can write to. Jinja checks every entry against the
+    template's source, so an edited template is compiled again.
+    """
+    from netauto.cache import trusted
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):
+        return None
+    directory = Path(base) / "netauto" / "templates"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return directory if trusted(directory) else None
+
+
 @lru_cache(maxsize=8)
 def environment(template_dir: Path) -> jinja2.Environment:
-    """The Jinja2 environment of one template directory (cached)."""
+    """The Jinja2 environment of one template directory (cached).
+
+    netauto's own templates are compiled once per user and kept (:func:`template_cache_dir`);
+    a ``--templates`` directory is compiled on every run (nothing piles up for copies).
+    """
+    cache_dir = template_cache_dir() if template_dir == _source_templates() else None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -86,3 +86,26 @@ def test_render_into_an_existing_directory_replaces_files_and_keeps_their_mode(
     assert (out / host).read_bytes() == first[host] and (out / host).stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in out.iterdir()) == sorted([*first, "keep.txt"])
     assert [p.name for p in tmp_path.iterdir()] == ["configs"]  # the staging directory is gone
+
+
+def test_compiled_templates_are_kept_per_user_and_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netauto.render import engine
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    loaded, plan = sot_and_plan(EXAMPLE)
+    engine.environment.cache_clear()
+    try:
+        first, _ = render_checked(loaded.sot, plan, workers=1)
+        cache_dir = tmp_path / "xdg" / "netauto" / "templates"
+        assert cache_dir.stat().st_mode & 0o777 == 0o700 and any(cache_dir.iterdir())
+        engine.environment.cache_clear()  # a new run: templates come from the cache
+        second, _ = render_checked(loaded.sot, plan, workers=1)
+        assert [f.text for c in first for f in c.files()] == [
+            f.text for c in second for f in c.files()
+        ]
+        cache_dir.chmod(0o777)  # writable by others: not trusted, not used
+        assert engine.template_cache_dir() is None
+    finally:
+        engine.environment.cache_clear()

@@ -91,6 +91,12 @@ SECTION_MARK = "@@netauto-section@@"
 """Printed on a line of its own between the outputs of one remote script's steps."""
 REMOTE_HELPER = Path(__file__).with_name("frr_remote.py").read_text(encoding="utf-8")
 """The box side of a replace (:mod:`netauto.drivers.frr_remote`), copied to the state dir."""
+MISSING_DAEMON = 96
+"""Exit status of the box helper: the candidate configures a daemon that is not running."""
+DAEMON_HINT = (
+    "enable it in /etc/frr/daemons; lab: routing: ebgp in the SoT or "
+    "netauto lab up --ebgp-site SLUG"
+)
 HELPER_UNAVAILABLE = (95, 126, 127)
 """Exit statuses of a box where the helper cannot run (no python3, another frr-reload.py):
 nothing was changed, the driver then runs ``frr-reload.py`` itself."""
@@ -113,6 +119,20 @@ def running_config_text(show_running: str) -> str:
         '!\\nhostname r1\\n'
     """
     return _RUNNING_HEADER.sub("", show_running, count=1)
+
+
+def missing_daemon_message(host: str, stderr: str) -> str:
+    """One line for the box helper's "daemon not running" report (exit 96), with the hint.
+
+    Examples:
+        >>> missing_daemon_message("r1", "the candidate configures router bgp but bgpd is "
+        ...     "not running\\n")  # doctest: +NORMALIZE_WHITESPACE
+        'r1: the candidate configures router bgp but bgpd is not running (enable it in
+        /etc/frr/daemons; lab: routing: ebgp in the SoT or netauto lab up --ebgp-site SLUG)'
+    """
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    reason = "; ".join(lines) or "the candidate configures a daemon that is not running"
+    return f"{host}: {reason} ({DAEMON_HINT})"
 
 
 def split_sections(output: str) -> list[str]:
@@ -662,6 +682,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self._diff = None
         if not merge and self._use_helper:
             rc, out, err = self._run(self._helper_script("diff"), stdin=config.encode())
+            if rc == MISSING_DAEMON:
+                raise error(missing_daemon_message(self.hostname, err))
             if rc not in HELPER_UNAVAILABLE:
                 sections = split_sections(out)
                 if rc in (3, 91):
@@ -841,6 +863,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             rc, output, err = self._run(self._reload_script(message, timer), timeout=300)
         if rc == 90:
             raise CommitError(f"{self.hostname}: a commit waits for confirmation or rollback")
+        if rc == MISSING_DAEMON:  # refused before anything changed
+            raise CommitError(missing_daemon_message(self.hostname, err))
         if rc == 91:
             raise CommitError(f"{self.hostname}: cannot save the running config: {err}")
         if rc == 92:

@@ -27,10 +27,18 @@ daemon: ~25 ms of CPU):
     candidate and the running text. After :data:`SECTION_MARK` the residual change set is
     printed in ``--test`` format (empty when the running config matches the candidate).
 
+Both modes refuse a change set that adds lines to a ``router bgp`` / ``router ospf`` /
+``router ospf6`` block whose daemon (bgpd, ospfd, ospf6d) is not running: vtysh would accept
+the lines and silently drop them. Only such change sets pay for the check: the daemon's pid
+file in ``/var/run/frr`` (and ``vtysh -c 'show daemons'`` where there is none, e.g. an FRR
+with a pathspace).
+
 Exit status: 0 done; 91 running config unreadable; 92 FRR refused part of the change (the
 driver restores ``rollback.conf``); 93 the revert timer did not start; 95 this helper cannot
 use the box's ``frr-reload.py`` (nothing was changed: the driver falls back to running
-``frr-reload.py`` itself).
+``frr-reload.py`` itself); 96 the candidate configures a daemon that is not running (nothing
+was changed; stderr has one line per daemon, see :func:`missing_daemons`). ``diff`` also
+exits 3 (FRR's parser refuses the candidate) and 4 (the comparison failed).
 """
 
 from __future__ import annotations
@@ -47,6 +55,10 @@ from typing import Any
 
 SECTION_MARK = "@@netauto-section@@"
 UNAVAILABLE = 95
+MISSING_DAEMON = 96
+RUN_DIR = "/var/run/frr"
+BLOCK_DAEMONS = {"bgp": "bgpd", "ospf": "ospfd", "ospf6": "ospf6d"}
+"""``router X`` blocks and the FRR daemon that takes them."""
 NEVER_SHOWN = re.compile(r"^(frr version \S+|ip forwarding|ipv6 forwarding)$")
 """Lines FRR accepts but never shows in its running config (frr-reload always lists them)."""
 
@@ -114,6 +126,89 @@ def test_format(fr: Any, to_add: list[tuple[Any, str]], to_del: list[tuple[Any, 
     if added:
         out += "\nLines To Add\n============\n" + "".join(f"{x}\n" for x in added)
     return out
+
+
+def block_daemon(context: str) -> str | None:
+    """The daemon that takes a ``router ...`` block, from the block's first line.
+
+    Examples:
+        >>> block_daemon("router bgp 4200001001"), block_daemon("router ospf6")
+        ('bgpd', 'ospf6d')
+        >>> block_daemon("router ospf"), block_daemon("interface eth0")
+        ('ospfd', None)
+    """
+    words = context.split()
+    if len(words) >= 2 and words[0] == "router":
+        return BLOCK_DAEMONS.get(words[1])
+    return None
+
+
+def daemon_alive(name: str, run_dir: str = RUN_DIR) -> bool | None:
+    """Whether FRR daemon ``name`` runs, from its pid file; None when there is no pid file."""
+    try:
+        with open(os.path.join(run_dir, f"{name}.pid"), encoding="ascii") as handle:
+            pid = int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        with open(f"/proc/{pid}/comm", encoding="ascii", errors="replace") as handle:
+            return handle.read().strip() == name  # a reused pid is another process
+    except OSError:
+        return False
+
+
+def shown_daemons() -> set[str] | None:
+    """The daemons ``vtysh -c 'show daemons'`` lists; None when vtysh does not answer."""
+    show = subprocess.run(
+        ["/usr/bin/vtysh", "-c", "show daemons"], capture_output=True, text=True, check=False
+    )
+    return set(show.stdout.split()) if show.returncode == 0 else None
+
+
+def missing_daemons(
+    to_add: list[tuple[Any, str]],
+    alive: Any = daemon_alive,
+    shown: Any = shown_daemons,
+) -> list[str]:
+    """A line per ``router X`` block the change set adds to while X's daemon is not running.
+
+    ``alive(daemon)`` says whether a daemon runs (None: unknown); ``shown()`` lists the
+    running daemons (asked at most once, only for unknowns; None: unknown, not refused).
+
+    Examples:
+        >>> adds = [(("router bgp 65001",), None), (("router bgp 65001",), "bgp router-id x"),
+        ...         (("interface eth0",), "ip ospf area 0"), (("router ospf",), None)]
+        >>> missing_daemons(adds, {"bgpd": False, "ospfd": True}.get, lambda: None)
+        ['the candidate configures router bgp but bgpd is not running']
+        >>> missing_daemons(adds, lambda d: None, lambda: {"zebra", "ospfd"})
+        ['the candidate configures router bgp but bgpd is not running']
+        >>> missing_daemons([(("interface lo",), None)], lambda d: False, lambda: set())
+        []
+    """
+    needed: dict[str, str] = {}
+    for ctx_keys, _line in to_add:
+        daemon = block_daemon(ctx_keys[0]) if ctx_keys else None
+        if daemon:
+            needed.setdefault(daemon, " ".join(ctx_keys[0].split()[:2]))
+    state = {daemon: alive(daemon) for daemon in needed}
+    listed = shown() if None in state.values() else None
+    missing = [
+        daemon
+        for daemon, running in state.items()
+        if running is False or (running is None and listed is not None and daemon not in listed)
+    ]
+    return [
+        f"the candidate configures {needed[daemon]} but {daemon} is not running"
+        for daemon in sorted(missing)
+    ]
+
+
+def refuse_missing(to_add: list[tuple[Any, str]]) -> bool:
+    """Print :func:`missing_daemons` to stderr; whether there were any."""
+    missing = missing_daemons(to_add)
+    for line in missing:
+        print(line, file=sys.stderr)
+    return bool(missing)
 
 
 class Box:
@@ -219,6 +314,8 @@ def diff(fr: Any, box: Box, candidate: str) -> int:
     except fr.VtyshException as exc:
         print(f"frr-reload's comparison failed: {exc}", file=sys.stderr)
         return 4
+    if refuse_missing(to_add):
+        return MISSING_DAEMON
     sys.stdout.write(test_format(fr, to_add, to_del))
     return 0
 
@@ -276,6 +373,8 @@ def commit(fr: Any, box: Box, candidate: str, timer: str) -> int:
     except fr.VtyshException as exc:  # nothing changed yet; the driver restores anyway
         print(f"FRR refused the candidate: {exc}", file=sys.stderr)
         return 92
+    if refuse_missing(to_add):
+        return MISSING_DAEMON
     if timer and subprocess.run(["sh", "-c", timer], check=False).returncode != 0:
         return 93
     first_adds = list(to_add)

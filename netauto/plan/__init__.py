@@ -14,8 +14,8 @@ from netauto.plan.models import Plan
 
 if TYPE_CHECKING:
     from netauto.plan.build import Change, PlanResult, build_plan, diff_ledgers
-    from netauto.plan.ledger import Ledger, ledger_path, load_ledger, save_ledger
-    from netauto.sot.loader import LoadedSoT
+    from netauto.plan.ledger import Ledger, load_ledger, save_ledger
+    from netauto.sot.source import LoadedSoT, ledger_path
 
 __all__ = [
     "Change",
@@ -38,7 +38,7 @@ _LAZY = {
     "build_plan": "netauto.plan.build",
     "diff_ledgers": "netauto.plan.build",
     "Ledger": "netauto.plan.ledger",
-    "ledger_path": "netauto.plan.ledger",
+    "ledger_path": "netauto.sot.source",
     "load_ledger": "netauto.plan.ledger",
     "save_ledger": "netauto.plan.ledger",
 }
@@ -54,8 +54,9 @@ def plan_for(inventory: Path) -> PlanResult:
         InputError: the SoT or the ledger is invalid, or a pool is exhausted.
     """
     from netauto.plan.build import build_plan
-    from netauto.plan.ledger import ledger_path, load_ledger
+    from netauto.plan.ledger import load_ledger
     from netauto.sot.loader import load_sot
+    from netauto.sot.source import ledger_path
 
     loaded = load_sot(inventory)
     ledger = load_ledger(ledger_path(inventory))
@@ -72,8 +73,7 @@ def plan_cache_key(
     """
     from netauto import cache
     from netauto.errors import InputError
-    from netauto.plan.ledger import ledger_path
-    from netauto.sot.loader import sot_files
+    from netauto.sot.source import ledger_path, sot_files
 
     try:
         files = sot_files(inventory)
@@ -95,7 +95,7 @@ def sot_and_plan(inventory: Path, cache_dir: Path | None = None) -> tuple[Loaded
         InputError: the SoT or the ledger is invalid, or a pool is exhausted.
     """
     from netauto import cache
-    from netauto.sot.loader import LoadedSoT, load_sot
+    from netauto.sot.source import LoadedSoT
 
     key = plan_cache_key(inventory) if cache_dir is not None else None
     hit = cache.load(cache_dir, key)
@@ -107,7 +107,9 @@ def sot_and_plan(inventory: Path, cache_dir: Path | None = None) -> tuple[Loaded
     ):
         return hit[0], hit[1]
     from netauto.plan.build import build_plan
-    from netauto.plan.ledger import ledger_path, load_ledger
+    from netauto.plan.ledger import load_ledger
+    from netauto.sot.loader import load_sot
+    from netauto.sot.source import ledger_path
 
     loaded = load_sot(inventory)
     ledger = load_ledger(ledger_path(inventory))

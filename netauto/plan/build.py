@@ -50,7 +50,7 @@ from netauto.plan.models import (
 from netauto.plan.prefixes import BlockAllocator, SlotAllocator, index_in, subnet_at
 from netauto.sot.loader import problem_at
 from netauto.sot.models import Lan, Site, SoT
-from netauto.sot.yamlsource import Location, PathKey
+from netauto.sot.source import Location, PathKey
 
 FUNCTION_CODES: dict[str, int] = {
     "office": 1,

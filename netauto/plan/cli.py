@@ -14,9 +14,10 @@ from netauto.errors import CheckFailed, InputError, Problem
 from netauto.plan.build import Change, PlanResult, build_plan
 from netauto.plan.explain import explain_site
 from netauto.plan.formats import Format, plan_text
-from netauto.plan.ledger import ledger_path, load_ledger, save_ledger
+from netauto.plan.ledger import load_ledger, save_ledger
 from netauto.settings import settings
-from netauto.sot.loader import LoadedSoT, load_sot
+from netauto.sot.loader import load_sot
+from netauto.sot.source import LoadedSoT, ledger_path
 
 WARN_PERCENT = 80.0
 

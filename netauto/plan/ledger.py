@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
-from netauto.sot.loader import locate
+from netauto.sot.source import ledger_path, locate
 from netauto.sot.yamlsource import format_path, read_yaml
+
+__all__ = ["Ledger", "ledger_path", "load_ledger", "save_ledger"]
 
 LEDGER_VERSION = 1
 HEADER = (
@@ -232,19 +234,6 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
 
 
 _LedgerDumper.add_representer(dict, _represent_dict)
-
-
-def ledger_path(inventory: Path) -> Path:
-    """Where the ledger of a SoT lives: ``allocations.yml`` in the SoT directory.
-
-    Examples:
-        >>> ledger_path(Path("inventory"))
-        PosixPath('inventory/allocations.yml')
-        >>> ledger_path(Path("tests/data/one.yml"))
-        PosixPath('tests/data/allocations.yml')
-    """
-    directory = inventory if inventory.suffix not in (".yml", ".yaml") else inventory.parent
-    return directory / "allocations.yml"
 
 
 def load_ledger(path: Path) -> Ledger | None:

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 from netauto.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from netauto.sot.loader import LoadedSoT, load_sot
+    from netauto.sot.loader import load_sot
     from netauto.sot.models import SoT
+    from netauto.sot.source import LoadedSoT
 
 __all__ = ["LoadedSoT", "SoT", "load_sot"]
 
 _LAZY = {
-    "LoadedSoT": "netauto.sot.loader",
+    "LoadedSoT": "netauto.sot.source",
     "load_sot": "netauto.sot.loader",
     "SoT": "netauto.sot.models",
 }

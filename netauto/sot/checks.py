@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from netauto.sot.models import BUILTIN_GROUPS, SoT
-from netauto.sot.yamlsource import PathKey
+from netauto.sot.source import PathKey
 
 
 class Finding(NamedTuple):

@@ -18,7 +18,6 @@ import ipaddress
 import re
 import types
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -26,38 +25,22 @@ from pydantic import BaseModel, ValidationError
 
 from netauto.errors import InputError, Problem
 from netauto.sot import checks, models
-from netauto.sot.yamlsource import Location, PathKey, YamlDocument, format_path, read_yaml
+from netauto.sot.source import (
+    LEDGER_FILE,
+    MAX_FILES,
+    LoadedSoT,
+    Location,
+    PathKey,
+    locate,
+    sot_files,
+)
+from netauto.sot.yamlsource import YamlDocument, format_path, read_yaml
 
 SINGLE_SECTIONS = ("province", "addressing", "management")
 MAP_SECTIONS = ("services", "groups")
 LIST_SECTIONS = ("policy", "sites", "devices", "links", "vms")
 SECTIONS = SINGLE_SECTIONS + MAP_SECTIONS + LIST_SECTIONS
-LEDGER_FILE = "allocations.yml"
-"""The plan's allocation ledger: kept in the inventory directory, not read as SoT."""
-MAX_FILES = 10_000
-
-
-@dataclass
-class LoadedSoT:
-    """A validated SoT with the location of every value, for later error messages."""
-
-    sot: models.SoT
-    directory: Path
-    files: list[Path]
-    locations: dict[PathKey, Location]
-
-    def where(self, path: PathKey) -> Location | None:
-        """The location of ``path`` or of its nearest written ancestor."""
-        return locate(self.locations, path)
-
-
-def locate(locations: dict[PathKey, Location], path: PathKey) -> Location | None:
-    """Find the location of ``path``, falling back to the nearest ancestor that was written."""
-    for cut in range(len(path), -1, -1):
-        found = locations.get(tuple(path[:cut]))
-        if found is not None:
-            return found
-    return None
+__all__ = ["LEDGER_FILE", "MAX_FILES", "LoadedSoT", "load_sot", "locate", "problem_at", "sot_files"]
 
 
 def problem_at(
@@ -68,43 +51,6 @@ def problem_at(
     return Problem(
         loc.file if loc else None, loc.line if loc else None, format_path(path), message, hint
     )
-
-
-def sot_files(directory: Path) -> list[Path]:
-    """The YAML files of a SoT directory in a stable order (hidden files, ledger skipped)."""
-    if not directory.exists():
-        raise InputError(
-            Problem(
-                directory,
-                None,
-                "",
-                "inventory directory does not exist",
-                "pass -i DIR, or run `netauto init` to create one",
-            )
-        )
-    if directory.is_file():
-        return [directory]
-    files = sorted(
-        p
-        for p in directory.rglob("*")
-        if p.suffix in (".yml", ".yaml")
-        and p.is_file()
-        and p.name != LEDGER_FILE
-        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    )
-    if not files:
-        raise InputError(
-            Problem(
-                directory,
-                None,
-                "",
-                "no YAML files (*.yml, *.yaml) found",
-                "run `netauto init --province CODE --out DIR` to generate one",
-            )
-        )
-    if len(files) > MAX_FILES:
-        raise InputError(Problem(directory, None, "", f"{len(files)} files; at most {MAX_FILES}"))
-    return files
 
 
 def _merge(docs: list[YamlDocument]) -> tuple[dict[str, Any], dict[PathKey, Location]]:

@@ -15,11 +15,12 @@ import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
 from netauto.errors import InputError, Problem
+from netauto.sot.source import Location, PathKey
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Largest YAML file netauto reads (a whole-country SoT is a few MB)."""
@@ -32,18 +33,6 @@ file holds about 100,000)."""
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
-PathKey = tuple[str | int, ...]
-
-
-class Location(NamedTuple):
-    """Where a value was written: file and 1-based line and column.
-
-    A named tuple: a SoT has one per value, and they are made by the ten thousand.
-    """
-
-    file: Path
-    line: int | None = None
-    column: int | None = None
 
 
 def format_path(path: PathKey) -> str:

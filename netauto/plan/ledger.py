@@ -147,9 +147,12 @@ def _scalar(value: object, flow: bool) -> str | None:
         return str(value)
     if not isinstance(value, str) or not _SAFE.fullmatch(value) or value.endswith(":"):
         return None
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-    if tag != "tag:yaml.org,2002:str":
-        return None  # "yes", "1.5", "12:30": PyYAML quotes these
+    # No implicit type of YAML 1.1 (bool, int, float, null, timestamp) contains "/" or is a
+    # word of more than five letters starting with a letter: only the rest is asked.
+    if "/" not in value and not (value[0].isalpha() and len(value) > 5):
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        if tag != "tag:yaml.org,2002:str":
+            return None  # "yes", "1.5", "12:30": PyYAML quotes these
     return f"'{value}'" if flow and ":" in value else value
 
 

@@ -7,13 +7,30 @@ allocates an address of its own.
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from netauto.sot.models import Family, LanFunction, Platform, Role, SiteKind
 
 InterfaceKind = Literal["loopback", "p2p", "lan"]
+
+
+_T = TypeVar("_T")
+
+
+def _first_by(items: Iterable[_T], key: Callable[[_T], str]) -> dict[str, _T]:
+    """Index ``items`` by ``key``; the first of equal keys wins (as a linear search would).
+
+    Examples:
+        >>> _first_by(["ab", "ac", "b"], lambda s: s[0])
+        {'a': 'ab', 'b': 'b'}
+    """
+    index: dict[str, _T] = {}
+    for item in items:
+        index.setdefault(key(item), item)
+    return index
 
 
 class PlanModel(BaseModel):
@@ -131,13 +148,49 @@ class Plan(PlanModel):
     usage: list[PoolUsage] = Field(default_factory=list)
 
     def device(self, hostname: str) -> DevicePlan:
-        for dev in self.devices:
-            if dev.hostname == hostname:
-                return dev
-        raise KeyError(hostname)
+        """The plan of device ``hostname`` (KeyError if none)."""
+        return _index_of(self).devices[hostname]
 
     def site(self, slug: str) -> SitePlan:
-        for site in self.sites:
-            if site.slug == slug:
-                return site
-        raise KeyError(slug)
+        """The plan of site ``slug`` (KeyError if none)."""
+        return _index_of(self).sites[slug]
+
+    def link(self, link_id: str) -> LinkPlan | None:
+        """The plan of link ``link_id`` (None if none)."""
+        return _index_of(self).links.get(link_id)
+
+    def link_table(self) -> Mapping[str, LinkPlan]:
+        """Every link by its ID (computed once per plan; do not modify)."""
+        return _index_of(self).links
+
+    def device_sites(self) -> Mapping[str, str]:
+        """The site slug of every device, by hostname (computed once per plan)."""
+        return _index_of(self).device_sites
+
+
+class _PlanIndex(NamedTuple):
+    devices: dict[str, DevicePlan]
+    sites: dict[str, SitePlan]
+    links: dict[str, LinkPlan]
+    device_sites: dict[str, str]
+
+
+_INDEXES: dict[int, tuple[Plan, _PlanIndex]] = {}
+"""Lookup tables of the last plans asked (a plan is frozen, so they never go stale). Kept
+outside the model: a private attribute would take part in ``==`` and pickling."""
+
+
+def _index_of(plan: Plan) -> _PlanIndex:
+    entry = _INDEXES.get(id(plan))
+    if entry is not None and entry[0] is plan:
+        return entry[1]
+    index = _PlanIndex(
+        devices=_first_by(plan.devices, lambda d: d.hostname),
+        sites=_first_by(plan.sites, lambda s: s.slug),
+        links=_first_by(plan.links, lambda link: link.id),
+        device_sites={d.hostname: d.site for d in plan.devices},
+    )
+    if len(_INDEXES) >= 8:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(plan)] = (plan, index)  # holding the plan keeps its id from being reused
+    return index

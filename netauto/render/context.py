@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import unicodedata
+from collections.abc import Mapping
 
 from netauto.plan.models import DevicePlan, InterfacePlan, LinkPlan, Plan, VmPlan
 from netauto.plan.routing import ebgp_sites, link_is_ebgp
@@ -64,12 +65,8 @@ def management_context(sot: SoT) -> ManagementContext:
     )
 
 
-def _links(plan: Plan) -> dict[str, LinkPlan]:
-    return {link.id: link for link in plan.links}
-
-
-def _site_of(plan: Plan) -> dict[str, str]:
-    return {dev.hostname: dev.site for dev in plan.devices}
+def _site_of(plan: Plan) -> Mapping[str, str]:
+    return plan.device_sites()
 
 
 def site_asn(plan: Plan, slug: str, options: RenderOptions) -> int:
@@ -92,7 +89,7 @@ def _wan(
     plan: Plan,
     hostname: str,
     iface: InterfacePlan,
-    links: dict[str, LinkPlan],
+    links: Mapping[str, LinkPlan],
     options: RenderOptions,
 ) -> WanInterface:
     link = links.get(iface.link_id or "")
@@ -167,7 +164,7 @@ def device_context(
         options = options.model_copy(update={"ebgp_sites": ebgp})
     device = plan.device(hostname)
     site = plan.site(device.site)
-    links = _links(plan)
+    links = plan.link_table()
     wan = [_wan(plan, hostname, i, links, options) for i in device.interfaces if i.kind == "p2p"]
     lans = [_lan(i) for i in device.interfaces if i.kind == "lan"]
     bgp = _bgp(plan, device, wan, lans, options)

@@ -133,8 +133,11 @@ def aggregate(
         if b.version == version
     ]
 
-    def clear(lo: int, hi: int) -> bool:
-        if not any(b_lo <= lo and hi <= b_hi for b_lo, b_hi in bound_ranges):
+    def clear(lo: int, hi: int, within: list[tuple[int, int]]) -> bool:
+        for b_lo, b_hi in within:
+            if b_lo <= lo and hi <= b_hi:
+                break
+        else:
             return False
         pos = bisect.bisect_right(starts, hi)  # ranges starting at or before hi
         return pos == 0 or max_end[pos - 1] < lo
@@ -142,10 +145,13 @@ def aggregate(
     out: list[IPNetwork] = []
     for net in members:
         lo, length = int(net.network_address), net.prefixlen
+        # a supernet stays inside a bound only if the member does: test those bounds only
+        top = lo | ((1 << (bits - length)) - 1)
+        within = [(b_lo, b_hi) for b_lo, b_hi in bound_ranges if b_lo <= lo and top <= b_hi]
         while length > 0:
             size = 1 << (bits - length + 1)
             parent_lo = lo & ~(size - 1)
-            if not clear(parent_lo, parent_lo + size - 1):
+            if not clear(parent_lo, parent_lo + size - 1, within):
                 break
             lo, length = parent_lo, length - 1
         out.append(net if length == net.prefixlen else ipaddress.ip_network((lo, length)))

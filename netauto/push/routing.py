@@ -73,8 +73,9 @@ class LinkRouting(BaseModel):
         Examples:
             >>> links = LinkRouting(ospf=frozenset({"eth2"}), ospf6=frozenset({"eth2"}),
             ...                     bgp={"10.0.0.1": "eth1", "2001:db8::1": "eth1"})
-            >>> links.required({"ospf": {"eth1", "eth2"}}, ready={"eth1"})
-            {'ospf': {'eth2'}, 'ospf6': set(), 'bgp': {'10.0.0.1', '2001:db8::1'}}
+            >>> need = links.required({"ospf": {"eth1", "eth2"}}, ready={"eth1"})
+            >>> {proto: sorted(keys) for proto, keys in need.items()}
+            {'ospf': ['eth2'], 'ospf6': [], 'bgp': ['10.0.0.1', '2001:db8::1']}
             >>> links.required({"bgp": {"10.0.0.1"}}, ready=set())
             {'ospf': set(), 'ospf6': set(), 'bgp': {'10.0.0.1'}}
         """

@@ -22,7 +22,7 @@ from netauto.render.models import (
     VmContext,
     WanInterface,
 )
-from netauto.render.policy import PolicyIndex, collapse, device_filters
+from netauto.render.policy import PolicyIndex, device_filters
 from netauto.sot.models import SoT
 
 #: Loopback name when the plan lists no loopback interface (the plan's name wins).
@@ -144,8 +144,11 @@ def _bgp(
     own_is_ebgp_site = device.site in options.ebgp_sites
     return BgpContext(
         asn=site_asn(plan, device.site, options),
-        networks4=[n for n in collapse(local, "ipv4") if isinstance(n, ipaddress.IPv4Network)],
-        networks6=[n for n in collapse(local, "ipv6") if isinstance(n, ipaddress.IPv6Network)],
+        # Each prefix as it is in the routing table (connected): BGP announces a `network`
+        # only when the RIB holds exactly that prefix, so a collapsed /25 of two /26 LANs
+        # would never be sent.
+        networks4=[n for n in local if isinstance(n, ipaddress.IPv4Network)],
+        networks6=[n for n in local if isinstance(n, ipaddress.IPv6Network)],
         default_originate=not own_is_ebgp_site,
     )
 

@@ -27,7 +27,8 @@ The checks are derived from the SoT's reachability policy and the address plan:
                 ping each VM hosting the service, and a TCP connect to each TCP port
   isolation     every path the policy closes (e.g. commune LAN to another commune LAN) is
                 refused; a probe that shows nothing either way is an error, not a pass
-  routing       the OSPFv2 and OSPFv3 adjacency of every point-to-point link is Full
+  routing       the OSPFv2 and OSPFv3 adjacency of every point-to-point link is Full;
+                on an eBGP link (routing: ebgp) its IPv4 and IPv6 BGP sessions are Established
   drift         every interface carries exactly the addresses the plan gives it
 
 Probes leave from each commune's LAN gateway address on its router and, in the lab, also
@@ -101,6 +102,11 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         target: str = typer.Option("lab", "--target", "-t", help="lab or prod."),
         site: list[str] = typer.Option([], "--site", help="Only this site (repeatable)."),
+        ebgp_site: list[str] = typer.Option(
+            [],
+            "--ebgp-site",
+            help="Also treat this site's WAN link as eBGP (as render --ebgp-site); repeatable.",
+        ),
         clients: bool = typer.Option(
             True, "--clients/--no-clients", help="Lab: also probe from the LAN client hosts."
         ),
@@ -171,7 +177,7 @@ def register(app: typer.Typer) -> None:
             lab_info = state.info(lab_prefix)
             in_lab = {h.site for h in lab_info.routers}
             site = site or sorted(in_lab)
-        specs = derive_checks(sot, plan, site or None)
+        specs = derive_checks(sot, plan, site or None, ebgp=ebgp_site)
         if target == "lab" and lab_info is not None:
             routers = {h.name for h in lab_info.routers}
             lab_sites = {h.site for h in lab_info.routers}

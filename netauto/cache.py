@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import fcntl
 import hashlib
 import io
 import ipaddress
@@ -22,6 +23,7 @@ import os
 import pickle
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -149,11 +151,19 @@ def trusted(path: Path) -> bool:
 
 
 def load(directory: Path | None, key: str | None) -> object | None:
-    """The entry stored under ``key``, or None (absent, untrusted or unreadable)."""
+    """The entry stored under ``key``, or None (absent, untrusted or unreadable).
+
+    An entry still being written by :func:`store_in_background` (its lock is held) is
+    waited for, at most ``WRITER_WAIT`` seconds.
+    """
     if directory is None or key is None:
         return None
     path = directory / f"{key}.pickle"
-    if not (trusted(directory) and trusted(path)):
+    if not trusted(directory):
+        return None
+    if not path.exists():
+        _wait_for_writer(directory / f"{key}.lock")
+    if not trusted(path):
         return None
     try:
         with path.open("rb") as handle:
@@ -163,29 +173,84 @@ def load(directory: Path | None, key: str | None) -> object | None:
         return None
 
 
+WRITER_WAIT = 30.0
+"""Seconds :func:`load` waits for an entry a background writer is storing."""
+
+_pending: list[Callable[[], None]] = []
+"""Waiters of background stores this process started (see :func:`wait_for_stores`)."""
+
+
+def _wait_for_writer(lock: Path) -> None:
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return  # no writer
+    try:
+        deadline = time.monotonic() + WRITER_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.002)
+    finally:
+        os.close(fd)
+
+
 def store_in_background(
     directory: Path | None, key: str | None, value: object
 ) -> Callable[[], None]:
     """Start :func:`store` in a forked process; returns the function that waits for it.
 
-    The caller goes on with its own output meanwhile (a cache is best effort: a child
-    that fails stores nothing). Without ``fork`` the value is stored before returning.
+    The caller goes on meanwhile (a cache is best effort: a child that fails stores
+    nothing). The child holds ``<key>.lock`` while it writes, so a :func:`load` in another
+    process waits for it instead of missing; its stdin/stdout/stderr are /dev/null, so it
+    never holds the caller's pipes open. The waiter is also recorded for
+    :func:`wait_for_stores`. Without ``fork`` the value is stored before returning.
     """
     if directory is None or key is None or not hasattr(os, "fork"):
+        store(directory, key, value)
+        return lambda: None
+    lock = directory / f"{key}.lock"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # shared with the child, which keeps it after we close
+    except OSError:
         store(directory, key, value)
         return lambda: None
     pid = os.fork()
     if pid == 0:  # the child: store, and never return into the caller
         try:
+            _detach_stdio()
             store(directory, key, value)
         finally:
+            with contextlib.suppress(OSError):
+                os.unlink(lock)  # after the entry is in place: a reader sees one or the other
             os._exit(0)
+    os.close(fd)
 
     def wait() -> None:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
 
+    _pending.append(wait)
     return wait
+
+
+def _detach_stdio() -> None:
+    null = os.open(os.devnull, os.O_RDWR)
+    for target in (0, 1, 2):
+        os.dup2(null, target)
+    os.close(null)
+
+
+def wait_for_stores() -> None:
+    """Wait for every background store this process started (tests, embedding)."""
+    while _pending:
+        _pending.pop()()
 
 
 def store(directory: Path | None, key: str | None, value: object) -> None:

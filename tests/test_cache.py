@@ -99,3 +99,19 @@ def test_after_a_change_plan_caches_the_plan_the_new_ledger_gives(
     assert isinstance(hit, tuple)
     _, fresh = sot_and_plan(inv)  # no cache: from the SoT and the ledger on disk
     assert hit[1] == fresh
+
+
+def test_a_reader_waits_for_an_entry_a_background_writer_is_storing(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    value = {"n": list(range(200_000))}  # big enough to be still writing when we look
+    cache.store_in_background(directory, "k", value)
+    assert cache.load(directory, "k") == value
+    cache.wait_for_stores()
+    assert sorted(p.name for p in directory.iterdir()) == ["k.pickle"]  # the lock is gone
+
+
+def test_a_dead_writer_leaves_a_miss_not_a_hang(tmp_path: Path) -> None:
+    directory = tmp_path / "cache"
+    directory.mkdir(mode=0o700)
+    (directory / "k.lock").write_text("")  # a writer killed before it stored anything
+    assert cache.load(directory, "k") is None

@@ -68,7 +68,8 @@ def _cache_plan(
     """Store the SoT and plan for later verbs (render, push, verify), in the background.
 
     Keyed by the ledger as it will be on disk; returns the function that waits for the
-    store. A ``--ledger`` elsewhere is not cached (later verbs read the default ledger).
+    store (also recorded for :func:`netauto.cache.wait_for_stores`). A ``--ledger``
+    elsewhere is not cached (later verbs read the default ledger).
     """
     if ledger_file is not None:
         return lambda: None
@@ -140,16 +141,15 @@ def register(app: typer.Typer) -> None:
                 )
         else:
             text = result.ledger.to_yaml() if result.changes or old is None else None
-            stored = _cache_plan(opts.inventory, opts.state_dir, ledger_file, text, loaded, result)
-            try:
-                if text is not None:
-                    save_ledger(path, result.ledger, text)
-                    news.print(f"wrote {path}: {summary(result.changes)}", markup=False)
-                else:
-                    news.print(f"{path}: no changes", markup=False)
-                if fmt is None:
-                    news.print(usage_table(result))
-            finally:
-                stored()
+            # The cache is written by a background process (see netauto.cache); the CLI
+            # waits for it unless the process ends at once (netauto.cli.QUICK_EXIT_VERBS).
+            _cache_plan(opts.inventory, opts.state_dir, ledger_file, text, loaded, result)
+            if text is not None:
+                save_ledger(path, result.ledger, text)
+                news.print(f"wrote {path}: {summary(result.changes)}", markup=False)
+            else:
+                news.print(f"{path}: no changes", markup=False)
+            if fmt is None:
+                news.print(usage_table(result))
         if fmt is not None:
             out.print(plan_text(result.plan, cast(Format, fmt)), markup=False, end="")

@@ -8,8 +8,6 @@ adding, re-parenting, renaming or merging sites renumbers nothing.
 :func:`load_ledger` and :func:`save_ledger` are the only I/O here; the save is atomic.
 """
 
-from __future__ import annotations
-
 import ipaddress
 import re
 from pathlib import Path

@@ -4,8 +4,6 @@ Render, lab, push and verify consume a :class:`Plan` (plus the SoT); none of the
 allocates an address of its own.
 """
 
-from __future__ import annotations
-
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from typing import Literal, NamedTuple, TypeVar

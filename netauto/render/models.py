@@ -5,8 +5,6 @@ from the SoT and the plan; templates only format it. Nothing here allocates an a
 invents an interface name: every name and address comes from the plan.
 """
 
-from __future__ import annotations
-
 import ipaddress
 from typing import Literal
 

@@ -12,11 +12,9 @@ Identity rules that keep addressing stable:
   metadata: changing them must never renumber anything.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import ipaddress
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -88,7 +86,7 @@ class IPv6Policy(Model):
         return value
 
     @model_validator(mode="after")
-    def _sizes(self) -> IPv6Policy:
+    def _sizes(self) -> Self:
         zone = self.effective_zone_prefix
         if zone % 4:
             raise ValueError(f"zone_prefix /{zone} must be on a nibble boundary")

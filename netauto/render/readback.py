@@ -118,40 +118,69 @@ def _acl_entry(group: str, family: str, line: str) -> FilterFact | None:
     return FilterFact(group, family, action, proto, port.group(1) if port else None)
 
 
+_IOS_LINE = re.compile(
+    r"^(?:(?P<head>[^\s!][^\n]*)"  # a top-level line: interface, access list, anything else
+    r"|[ \t]+(?:(?:ip|ipv6) address (?P<addr>\S+(?: \d+\.\d+\.\d+\.\d+)?)[ \t\r]*$"
+    r"|(?P<ospf2>ip ospf (?:\d+ )?area)"
+    r"|(?P<ospf3>ipv6 ospf6? (?:\d+ )?area)"
+    r"|(?:rule \d+ |\d+ )?(?P<action>permit|deny)[ \t]+(?P<proto>\S+)?(?P<rest>[^\r\n]*)"
+    r"|neighbor (?P<neighbor>\S+) remote-as))",
+    re.MULTILINE,
+)
+"""The lines :func:`read_ios_like` reads, found by one scan (blank, ``!`` and other
+indented lines are skipped by the regular expression engine, not by Python)."""
+
+
 def read_ios_like(text: str) -> ConfigFacts:
-    """Cisco IOS-XE, Arista EOS and FRR: ``interface`` blocks, ACL blocks, ``neighbor``."""
+    r"""Cisco IOS-XE, Arista EOS and FRR: ``interface`` blocks, ACL blocks, ``neighbor``.
+
+    Examples:
+        >>> facts = read_ios_like(
+        ...     "interface eth0\n ip address 10.0.0.1/31\n!\n ipv6 address 2001:db8::1/127\n"
+        ...     " ip ospf area 0\nexit\n ip address 192.0.2.1/32\n"
+        ...     "ip access-list NA-X-V4\n 10 permit tcp any host 10.0.0.9 eq 443\n"
+        ...     "router bgp 65001\n neighbor 10.0.0.0 remote-as 65000\n")
+        >>> [str(a) for a in facts.interfaces["eth0"].ipv4 + facts.interfaces["eth0"].ipv6]
+        ['10.0.0.1/31', '2001:db8::1/127']
+        >>> facts.interfaces["eth0"].ospf2, facts.stray, facts.bgp4
+        (True, ['192.0.2.1/32'], 1)
+        >>> facts.filters
+        [FilterFact(group='na-x', family='ipv4', action='permit', proto='tcp', port='443')]
+    """
     facts = ConfigFacts()
     iface: str | None = None
     acl: tuple[str, str] | None = None
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("!"):
-            continue
-        if not line[0].isspace():
+    for match in _IOS_LINE.finditer(text):
+        head, addr, ospf2, ospf3, action, proto, rest, neighbor = match.group(
+            "head", "addr", "ospf2", "ospf3", "action", "proto", "rest", "neighbor"
+        )
+        if head is not None:
             iface = acl = None
-            words = line.split()
+            words = head.split()
             if words[0] == "interface":
                 iface = words[1]
                 facts.interfaces.setdefault(iface, InterfaceFacts())
             elif len(words) >= 3 and words[1] == "access-list":
                 family = "ipv6" if words[0] == "ipv6" else "ipv4"
                 acl = (filter_group(words[-1]), family)
-            continue
-        stripped = line.strip()
-        head = stripped[:4]
-        address = _ADDR.match(line) if head in ("ip a", "ipv6") else None
-        if address:
-            _add_address(facts, iface, address.group(2))
-        elif iface and head == "ip o" and _OSPF2.match(stripped):
-            facts.interfaces[iface].ospf2 = True
-        elif iface and head == "ipv6" and _OSPF3.match(stripped):
-            facts.interfaces[iface].ospf3 = True
-        elif acl and not stripped.startswith("remark"):
-            entry = _acl_entry(acl[0], acl[1], line)
-            if entry:
-                facts.filters.append(entry)
-        neighbor = _NEIGHBOR.match(stripped) if head == "neig" else None
-        if neighbor:
-            if ipaddress.ip_address(neighbor.group(1)).version == 4:
+        elif addr is not None:
+            _add_address(facts, iface, addr)
+        elif ospf2 is not None:
+            if iface:
+                facts.interfaces[iface].ospf2 = True
+        elif ospf3 is not None:
+            if iface:
+                facts.interfaces[iface].ospf3 = True
+        elif action is not None:
+            if acl:
+                if proto not in ("tcp", "udp"):
+                    proto = None
+                port = _PORT.search(rest or "")
+                facts.filters.append(
+                    FilterFact(acl[0], acl[1], action, proto, port.group(1) if port else None)
+                )
+        elif neighbor is not None:
+            if ipaddress.ip_address(neighbor).version == 4:
                 facts.bgp4 += 1
             else:
                 facts.bgp6 += 1
@@ -251,32 +280,41 @@ def read_junos(text: str) -> ConfigFacts:
     return facts
 
 
-_NFT_CHAIN = re.compile(r"chain (\S+) \{")
-_NFT_RULE = re.compile(r"^\s*(ip6?) ([ds])addr (\S+)(?: (tcp|udp) dport (\d+))? (accept|drop)")
+_NFT_LINE = re.compile(
+    r"^[ \t]*(?:chain (?P<chain>\S+) \{"
+    r"|(?P<fam>ip6?) [ds]addr \S+(?: (?P<proto>tcp|udp) dport (?P<port>\d+))?"
+    r" (?P<verdict>accept|drop|reject)\b)",
+    re.MULTILINE,
+)
 
 
 def read_nft(text: str, facts: ConfigFacts) -> None:
-    """FRR's side file: filter entries of the nftables ruleset (chains named ``*_v4/_v6``)."""
+    r"""FRR's side file: filter entries of the nftables ruleset (chains named ``*_v4/_v6``).
+
+    ``reject`` (how netauto closes a path) and ``drop`` are deny entries.
+
+    Examples:
+        >>> facts = ConfigFacts()
+        >>> read_nft("chain na_x_v4 {\n ip daddr 10.0.0.0/8 tcp dport 443 accept\n"
+        ...          " ip daddr 10.0.0.0/8 reject with icmpx type admin-prohibited\n}\n", facts)
+        >>> [(f.group, f.action, f.proto, f.port) for f in facts.filters]
+        [('na-x', 'permit', 'tcp', '443'), ('na-x', 'deny', None, None)]
+    """
     chain = ""
-    for line in text.splitlines():
-        stripped = line.lstrip()
-        if stripped.startswith("chain "):
-            head = _NFT_CHAIN.match(stripped)
-            if head:
-                chain = head.group(1)
+    for match in _NFT_LINE.finditer(text):
+        name, fam, proto, port, verdict = match.group("chain", "fam", "proto", "port", "verdict")
+        if name is not None:
+            chain = name
             continue
-        rule = _NFT_RULE.match(line) if stripped.startswith("ip") else None
-        if rule:
-            fam, _, _, proto, port, verdict = rule.groups()
-            facts.filters.append(
-                FilterFact(
-                    filter_group(chain),
-                    "ipv6" if fam == "ip6" else "ipv4",
-                    "permit" if verdict == "accept" else "deny",
-                    proto,
-                    port,
-                )
+        facts.filters.append(
+            FilterFact(
+                filter_group(chain),
+                "ipv6" if fam == "ip6" else "ipv4",
+                "permit" if verdict == "accept" else "deny",
+                proto,
+                port,
             )
+        )
 
 
 READERS: dict[str, Callable[[str], ConfigFacts]] = {

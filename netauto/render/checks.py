@@ -13,15 +13,14 @@ Every function here is pure: rendered text and the plan in, findings out.
 
 from __future__ import annotations
 
-import ipaddress
 from collections import Counter
 
 from netauto.plan.models import DevicePlan, Plan
 from netauto.render.context import LOOPBACK_NAMES
 from netauto.render.models import Finding, RenderedConfig
-from netauto.render.readback import ConfigFacts, canonical_name, read_config
+from netauto.render.readback import ConfigAddress, ConfigFacts, canonical_name, read_config
 
-Address = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+Address = ConfigAddress
 
 
 def expected_addresses(device: DevicePlan) -> dict[str, set[Address]]:
@@ -31,11 +30,12 @@ def expected_addresses(device: DevicePlan) -> dict[str, set[Address]]:
         (i.name for i in device.interfaces if i.kind == "loopback"),
         LOOPBACK_NAMES[device.platform],
     )
-    out[canonical_name(device.platform, loopback)] = {device.loopback4, device.loopback6}
+    of = ConfigAddress.of
+    out[canonical_name(device.platform, loopback)] = {of(device.loopback4), of(device.loopback6)}
     for iface in device.interfaces:
         name = canonical_name(device.platform, iface.name)
         addrs = out.setdefault(name, set())
-        addrs |= {a for a in (iface.ipv4, iface.ipv6) if a is not None}
+        addrs |= {of(a) for a in (iface.ipv4, iface.ipv6) if a is not None}
     return out
 
 

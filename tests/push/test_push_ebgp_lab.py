@@ -16,7 +16,6 @@ directories, labs always torn down.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -30,15 +29,9 @@ import pytest
 from netauto.lab import runner
 from netauto.lab.state import LabInfo, info
 from tests.conftest import TINY, CliResult
+from tests.push import FRR_LAB
 
-pytestmark = [
-    pytest.mark.lab,
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root (network namespaces, FRR, sshd)"),
-    pytest.mark.skipif(
-        not (shutil.which("nft") and Path("/usr/lib/frr/zebra").exists()),
-        reason="needs FRR and nftables installed (see README: lab)",
-    ),
-]
+pytestmark = FRR_LAB
 
 PREFIX, BARE = "ng-", "nk-"
 NETAUTO = Path(sys.executable).parent / "netauto"

@@ -33,15 +33,9 @@ from netauto.plan import plan_for
 from netauto.push import audit
 from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
 from tests.conftest import TINY, CliResult
+from tests.push import FRR_LAB
 
-pytestmark = [
-    pytest.mark.lab,
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root (network namespaces, FRR, sshd)"),
-    pytest.mark.skipif(
-        not (shutil.which("nft") and Path("/usr/lib/frr/zebra").exists()),
-        reason="needs FRR and nftables installed (see README: lab)",
-    ),
-]
+pytestmark = FRR_LAB
 
 PREFIX = "np-"
 NETAUTO = Path(sys.executable).parent / "netauto"

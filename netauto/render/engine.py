@@ -100,7 +100,26 @@ def template_cache_dir() -> Path | None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
-    return directory if trusted(directory) else None
+    if not trusted(directory):
+        return None
+    _prune(directory)
+    return directory
+
+
+TEMPLATE_CACHE_MAX = 400
+"""Compiled templates kept per user (each checkout of netauto adds its own ~40)."""
+
+
+def _prune(directory: Path) -> None:
+    """Keep the newest half when the template cache has grown past its limit."""
+    with contextlib.suppress(OSError):
+        entries = list(os.scandir(directory))
+        if len(entries) <= TEMPLATE_CACHE_MAX:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for entry in entries[: len(entries) - TEMPLATE_CACHE_MAX // 2]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 @lru_cache(maxsize=8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -109,3 +110,21 @@ def test_compiled_templates_are_kept_per_user_and_give_the_same_bytes(
         assert engine.template_cache_dir() is None
     finally:
         engine.environment.cache_clear()
+
+
+def test_the_template_cache_keeps_its_newest_entries_when_it_grows_too_big(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netauto.render import engine
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    directory = tmp_path / "netauto" / "templates"
+    directory.mkdir(parents=True, mode=0o700)
+    for n in range(engine.TEMPLATE_CACHE_MAX + 1):
+        entry = directory / f"__jinja2_{n:04d}.cache"
+        entry.write_text("x")
+        os.utime(entry, ns=(n * 10**9, n * 10**9))
+    assert engine.template_cache_dir() == directory
+    kept = sorted(p.name for p in directory.iterdir())
+    assert len(kept) == engine.TEMPLATE_CACHE_MAX // 2
+    assert kept[-1] == f"__jinja2_{engine.TEMPLATE_CACHE_MAX:04d}.cache"  # the newest stays

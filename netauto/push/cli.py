@@ -118,12 +118,11 @@ def _run(
     fmt: str,
     workers: int = 20,
 ) -> list[Any]:
-    from netauto.plan import plan_for
+    from netauto.plan import sot_and_plan
     from netauto.push import audit
     from netauto.push.lock import push_lock
     from netauto.push.run import PushOptions, load_candidates, run_rollout
     from netauto.push.targets import open_nornir
-    from netauto.sot.loader import load_sot
 
     opts = settings(ctx)
     if target not in ("lab", "prod"):
@@ -135,8 +134,7 @@ def _run(
     if not configs.is_dir():
         raise InputError(Problem(configs, None, "", "no rendered configs here",
                                  "run `netauto render` first"))  # fmt: skip
-    loaded = load_sot(opts.inventory)
-    plan = plan_for(opts.inventory).plan
+    loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")  # plan's cache
     nr, reachable = open_nornir(target, loaded.sot, lab_prefix=lab_prefix,  # type: ignore[arg-type]
                                 credentials_file=credentials, workers=workers)  # fmt: skip
     chosen = _select(plan, reachable, hosts, sites)

@@ -134,10 +134,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         from netauto import __version__
         from netauto.fileio import atomic_write
-        from netauto.plan import plan_for
+        from netauto.plan import sot_and_plan
         from netauto.push.audit import now, who
         from netauto.push.targets import open_nornir
-        from netauto.sot.loader import load_sot
         from netauto.verify import history, live
         from netauto.verify.derive import derive_checks
         from netauto.verify.junit import junit_xml
@@ -154,13 +153,12 @@ def register(app: typer.Typer) -> None:
         python = prober == "auto"
         if target == "lab" and os.geteuid() != 0:
             raise InputError("--target lab needs root (the lab lives in network namespaces)")
-        loaded = load_sot(opts.inventory)
+        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")  # plan's cache
         sot = loaded.sot
         unknown = [s for s in site if s not in {x.slug for x in sot.sites}]
         if unknown:
             raise InputError([Problem(None, None, "--site", f"unknown site {s!r}")
                               for s in unknown])  # fmt: skip
-        plan = plan_for(opts.inventory).plan
         stored = None
         if snapshot is not None:
             stored = live.load_snapshot(opts.state_dir, snapshot)

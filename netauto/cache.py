@@ -199,20 +199,18 @@ def _wait_for_writer(lock: Path) -> None:
         os.close(fd)
 
 
-def store_in_background(
-    directory: Path | None, key: str | None, value: object
-) -> Callable[[], None]:
-    """Start :func:`store` in a forked process; returns the function that waits for it.
+def store_in_background(directory: Path | None, key: str | None, value: object) -> None:
+    """Start :func:`store` in a forked process (:func:`wait_for_stores` waits for it).
 
     The caller goes on meanwhile (a cache is best effort: a child that fails stores
     nothing). The child holds ``<key>.lock`` while it writes, so a :func:`load` in another
     process waits for it instead of missing; its stdin/stdout/stderr are /dev/null, so it
-    never holds the caller's pipes open. The waiter is also recorded for
-    :func:`wait_for_stores`. Without ``fork`` the value is stored before returning.
+    never holds the caller's pipes open. Without ``fork`` the value is stored before
+    returning.
     """
     if directory is None or key is None or not hasattr(os, "fork"):
         store(directory, key, value)
-        return lambda: None
+        return
     lock = directory / f"{key}.lock"
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -220,7 +218,7 @@ def store_in_background(
         fcntl.flock(fd, fcntl.LOCK_EX)  # shared with the child, which keeps it after we close
     except OSError:
         store(directory, key, value)
-        return lambda: None
+        return
     pid = os.fork()
     if pid == 0:  # the child: store, and never return into the caller
         try:
@@ -237,7 +235,6 @@ def store_in_background(
             os.waitpid(pid, 0)
 
     _pending.append(wait)
-    return wait
 
 
 def _detach_stdio() -> None:

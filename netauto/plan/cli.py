@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -64,21 +63,20 @@ def _cache_plan(
     ledger_text: str | None,
     loaded: LoadedSoT,
     result: PlanResult,
-) -> Callable[[], None]:
+) -> None:
     """Store the SoT and plan for later verbs (render, push, verify), in the background.
 
-    Keyed by the ledger as it will be on disk; returns the function that waits for the
-    store (also recorded for :func:`netauto.cache.wait_for_stores`). A ``--ledger``
-    elsewhere is not cached (later verbs read the default ledger).
+    Keyed by the ledger as it will be on disk (see :func:`netauto.cache.wait_for_stores`).
+    A ``--ledger`` elsewhere is not cached (later verbs read the default ledger).
     """
     if ledger_file is not None:
-        return lambda: None
+        return
     from netauto import cache
     from netauto.plan import plan_cache_key
 
     text = None if ledger_text is None else ledger_text.encode("utf-8")
     key = plan_cache_key(inventory, ledger_text=text)
-    return cache.store_in_background(state_dir / "cache", key, (loaded, result.plan))
+    cache.store_in_background(state_dir / "cache", key, (loaded, result.plan))
 
 
 def register(app: typer.Typer) -> None:

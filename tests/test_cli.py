@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -45,3 +46,33 @@ def test_quick_verbs_flush_everything_and_keep_their_exit_codes(tiny: Path, tmp_
     (inv / "allocations.yml").write_text("version: 1\nsites: {1: {slug: x}}\n")
     stale = _run("-i", inv, "--state-dir", state, "plan", "--check")
     assert stale.returncode in (1, 2) and "Traceback" not in stale.stderr
+
+
+PROBE = """
+import sys
+from netauto.cli import skip_pydantic_plugin_loader
+print(skip_pydantic_plugin_loader())
+from netauto.sot import load_sot
+from pathlib import Path
+load_sot(Path(sys.argv[1]))  # validates the whole SoT: pydantic builds its validators
+print("importlib.metadata" in sys.modules)
+"""
+
+
+def _probe(tiny: Path, plugins: str | None) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if plugins is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = plugins
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tiny)], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_disabled_pydantic_plugins_are_not_looked_up(tiny: Path) -> None:
+    # plugins off (netauto's default): no plugin loader, and validation works without it
+    assert _probe(tiny, "__all__") == ["True", "False"]
+    # plugins on: pydantic's own loader runs as always
+    assert _probe(tiny, None) == ["False", "True"]
+    assert _probe(tiny, "some-plugin") == ["False", "True"]

@@ -143,10 +143,16 @@ def aggregate(
         return pos == 0 or max_end[pos - 1] < lo
 
     out: list[IPNetwork] = []
+    last_lo, last_hi = 1, 0  # the range of the last result (none yet)
     for net in members:
         lo, length = int(net.network_address), net.prefixlen
-        # a supernet stays inside a bound only if the member does: test those bounds only
         top = lo | ((1 << (bits - length)) - 1)
+        if last_lo <= lo and top <= last_hi:
+            # Inside what the previous member grew to: this one cannot grow past it (a
+            # parent clear for it would be clear for the previous one), so the collapse
+            # below would absorb it. Members in address order share most supernets.
+            continue
+        # a supernet stays inside a bound only if the member does: test those bounds only
         within = [(b_lo, b_hi) for b_lo, b_hi in bound_ranges if b_lo <= lo and top <= b_hi]
         while length > 0:
             size = 1 << (bits - length + 1)
@@ -155,8 +161,27 @@ def aggregate(
                 break
             lo, length = parent_lo, length - 1
         out.append(net if length == net.prefixlen else ipaddress.ip_network((lo, length)))
+        last_lo, last_hi = lo, lo | ((1 << (bits - length)) - 1)
     family: Family = "ipv4" if all(n.version == 4 for n in out) else "ipv6"
     return collapse(out, family)
+
+
+def _group_scope(
+    sot: SoT,
+    plan: Plan,
+    group: frozenset[str],
+    site_lans: dict[str, list[IPNetwork]],
+    fixed: dict[str, list[IPNetwork]],
+    shared: list[IPNetwork],
+) -> tuple[list[IPNetwork], list[IPNetwork], list[IPNetwork]]:
+    """A group target's LAN prefixes, what aggregating them must not cover, and the bounds
+    (IPv4 supernets, IPv6 zones) they stay in: the same for both families."""
+    nets = [n for slug in group for n in site_lans.get(slug, [])]
+    others = [n for slug, ns in fixed.items() if slug not in group for n in ns] + shared
+    zone = sot.addressing.ipv6.effective_zone_prefix
+    bounds: list[IPNetwork] = list(sot.addressing.ipv4.supernets)
+    bounds += sorted({s.prefix6.supernet(new_prefix=zone) for s in plan.sites if s.slug in group})
+    return nets, others, bounds
 
 
 @dataclass(frozen=True)
@@ -200,6 +225,7 @@ def policy_index(sot: SoT, plan: Plan) -> PolicyIndex:
         with contextlib.suppress(ValueError):
             shared.append(ipaddress.ip_network(server))
     targets: dict[tuple[int, str, Family], list[FilterEntry]] = {}
+    scopes: dict[str, tuple[list[IPNetwork], list[IPNetwork], list[IPNetwork]]] = {}
     for index, rule in enumerate(sot.policy):
         action: Literal["permit", "deny"] = "deny" if rule.deny else "permit"
         for target in rule.to:
@@ -222,19 +248,11 @@ def policy_index(sot: SoT, plan: Plan) -> PolicyIndex:
                                 )
                             )
                 else:
-                    nets = [n for slug in members[target] for n in site_lans.get(slug, [])]
-                    others = [
-                        n for slug, ns in fixed.items() if slug not in members[target] for n in ns
-                    ] + shared
-                    zone = sot.addressing.ipv6.effective_zone_prefix
-                    bounds: list[IPNetwork] = list(sot.addressing.ipv4.supernets)
-                    bounds += sorted(
-                        {
-                            s.prefix6.supernet(new_prefix=zone)
-                            for s in plan.sites
-                            if s.slug in members[target]
-                        }
-                    )
+                    if target not in scopes:  # the same for both families and every rule
+                        scopes[target] = _group_scope(
+                            sot, plan, members[target], site_lans, fixed, shared
+                        )
+                    nets, others, bounds = scopes[target]
                     mine = collapse(nets, family)
                     for dest in aggregate(mine, others, bounds):
                         entries.append(

@@ -32,6 +32,9 @@ HEADER = (
 
 
 class LedgerModel(BaseModel):
+    # Empty defaults come from ``lambda: []`` / ``lambda: {}``, not ``list`` / ``dict``:
+    # pydantic reads each default factory's signature when it builds the schema, and for a
+    # builtin that means parsing its C signature text (~5.7 ms per plan run in all).
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
@@ -44,7 +47,7 @@ class SiteEntry(LedgerModel):
     slug: str = Field(description="informational: the slug when last planned")
     zone: str
     prefix6: ipaddress.IPv6Network
-    lans: dict[str, LanEntry] = Field(default_factory=dict)
+    lans: dict[str, LanEntry] = Field(default_factory=lambda: {})
 
 
 class DeviceEntry(LedgerModel):
@@ -57,7 +60,7 @@ class LinkEntry(LedgerModel):
     reserved6: ipaddress.IPv6Network
     network4: ipaddress.IPv4Network
     interfaces: dict[str, str] = Field(
-        default_factory=dict, description="hostname -> interface name at that end"
+        default_factory=lambda: {}, description="hostname -> interface name at that end"
     )
 
 
@@ -74,12 +77,12 @@ class Ledger(LedgerModel):
     version: int = LEDGER_VERSION
     allocation6: ipaddress.IPv6Network | None = None
     pools4: dict[str, list[ipaddress.IPv4Network]] = Field(
-        default_factory=dict, description="IPv4 blocks carved for loopbacks and p2p links"
+        default_factory=lambda: {}, description="IPv4 blocks carved for loopbacks and p2p links"
     )
-    sites: dict[int, SiteEntry] = Field(default_factory=dict)
-    devices: dict[str, DeviceEntry] = Field(default_factory=dict)
-    links: dict[str, LinkEntry] = Field(default_factory=dict)
-    vms: dict[str, VmEntry] = Field(default_factory=dict)
+    sites: dict[int, SiteEntry] = Field(default_factory=lambda: {})
+    devices: dict[str, DeviceEntry] = Field(default_factory=lambda: {})
+    links: dict[str, LinkEntry] = Field(default_factory=lambda: {})
+    vms: dict[str, VmEntry] = Field(default_factory=lambda: {})
 
     def flatten(self) -> dict[str, str]:
         """One ``key -> value`` line per allocation: what ``--diff`` compares.

@@ -32,6 +32,9 @@ def _first_by(items: Iterable[_T], key: Callable[[_T], str]) -> dict[str, _T]:
 
 
 class PlanModel(BaseModel):
+    # Empty defaults come from ``lambda: []`` / ``lambda: {}``, not ``list`` / ``dict``:
+    # pydantic reads each default factory's signature when it builds the schema, and for a
+    # builtin that means parsing its C signature text (~5.7 ms per plan run in all).
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
@@ -143,7 +146,7 @@ class Plan(PlanModel):
     devices: list[DevicePlan]
     links: list[LinkPlan]
     vms: list[VmPlan]
-    usage: list[PoolUsage] = Field(default_factory=list)
+    usage: list[PoolUsage] = Field(default_factory=lambda: [])
 
     def device(self, hostname: str) -> DevicePlan:
         """The plan of device ``hostname`` (KeyError if none)."""

@@ -65,6 +65,24 @@ def management_context(sot: SoT) -> ManagementContext:
     )
 
 
+_PER_SOT: dict[tuple[int, frozenset[str]], tuple[SoT, frozenset[str], ManagementContext]] = {}
+
+
+def _per_sot(sot: SoT, extra: frozenset[str]) -> tuple[frozenset[str], ManagementContext]:
+    """The eBGP sites and the management context every device of ``sot`` shares.
+
+    Computed once per SoT (a frozen model: the entry keeps it alive, so its id is not
+    reused), not once per device: ~2.7 ms per 118 devices on a 237-site SoT.
+    """
+    key = (id(sot), extra)
+    entry = _PER_SOT.get(key)
+    if entry is None:
+        if len(_PER_SOT) >= 8:
+            _PER_SOT.clear()
+        entry = _PER_SOT[key] = (sot, ebgp_sites(sot, extra), management_context(sot))
+    return entry[1], entry[2]
+
+
 def _site_of(plan: Plan) -> Mapping[str, str]:
     return plan.device_sites()
 
@@ -162,7 +180,7 @@ def device_context(
 ) -> DeviceContext:
     """The context of one device's templates (``KeyError`` if the plan lacks it)."""
     options = options or RenderOptions()
-    ebgp = ebgp_sites(sot, options.ebgp_sites)
+    ebgp, management = _per_sot(sot, options.ebgp_sites)
     if ebgp != options.ebgp_sites:
         options = options.model_copy(update={"ebgp_sites": ebgp})
     device = plan.device(hostname)
@@ -191,7 +209,7 @@ def device_context(
         lans=lans,
         ospf=ospf,
         bgp=bgp,
-        management=management_context(sot),
+        management=management,
         filters=device_filters(sot, plan, hostname, policy),
         header=[
             f"{device.hostname}: {site.name} (site {site.site_id}, {site.kind}), {plan.province}",

@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich import box
-from rich.table import Table
 
 from netauto.console import err, out
 from netauto.errors import CheckFailed, InputError, Problem
@@ -18,6 +17,9 @@ from netauto.render.frrsyntax import vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.render.parallel import render_checked
 from netauto.settings import settings
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 RENDER_HELP = """Render the configuration of every device (and the network file of every VM).
 
@@ -44,6 +46,9 @@ are printed and do not fail. --check runs the checks only and writes nothing.
 
 
 def _summary(rendered: list[RenderedConfig], findings: list[Finding], written: bool) -> Table:
+    from rich import box  # only for the table: `render -q` does not import it (~3 ms)
+    from rich.table import Table
+
     per_host = Counter((f.hostname, f.severity) for f in findings)
     table = Table(box=box.SIMPLE, title="render" + ("" if written else " (nothing written)"))
     for column in ("host", "platform", "files", "lines", "templates", "checks"):

@@ -8,9 +8,32 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import socket
 from collections.abc import Iterable
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def ipv6_text(value: ipaddress.IPv6Address | ipaddress.IPv6Network) -> str:
+    """``str(value)``, written by the C library's ``inet_ntop`` (about 5x faster).
+
+    Both follow RFC 5952 (lowercase, the first longest run of two or more zero groups
+    becomes ``::``). An address whose top 80 bits are zero (IPv4-mapped or -compatible:
+    ``inet_ntop`` writes those with a dotted quad) or that has a scope goes through ``str``.
+
+    Examples:
+        >>> ipv6_text(ipaddress.IPv6Network("2001:db8:9610:100::/56"))
+        '2001:db8:9610:100::/56'
+        >>> ipv6_text(ipaddress.IPv6Address("2001:db8:0:1:0:0:0:1"))
+        '2001:db8:0:1::1'
+        >>> ipv6_text(ipaddress.IPv6Address("::ffff:10.0.0.1"))
+        '::ffff:a00:1'
+    """
+    if isinstance(value, ipaddress.IPv6Network):
+        return f"{ipv6_text(value.network_address)}/{value.prefixlen}"
+    if value.scope_id is not None or int(value) >> 48 == 0:
+        return str(value)
+    return socket.inet_ntop(socket.AF_INET6, value.packed)
 
 
 def subnet_at(parent: IPNetwork, prefixlen: int, index: int) -> IPNetwork:

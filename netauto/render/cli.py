@@ -13,9 +13,9 @@ from netauto.console import err, out
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
 from netauto.render.engine import default_template_dir
-from netauto.render.frrsyntax import vtysh_path
+from netauto.render.frrsyntax import start_syntax_runs, vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
-from netauto.render.parallel import render_checked
+from netauto.render.parallel import cores, render_checked
 from netauto.settings import settings
 
 if TYPE_CHECKING:
@@ -90,11 +90,21 @@ def render(
     from netauto.plan import sot_and_plan
 
     opts = settings(ctx)
-    loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
-    known_sites = {s.slug for s in loaded.sot.sites}
-    bad = [s for s in ebgp_site if s not in known_sites]
-    if bad:
-        raise InputError([Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad])
+    # FRR's parser builds its command tables (~40 ms per vtysh) on the second core while
+    # this one loads the plan; the configs are fed to it once rendered.
+    syntax = start_syntax_runs(min(cores(), 2))
+    try:
+        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
+        known_sites = {s.slug for s in loaded.sot.sites}
+        bad = [s for s in ebgp_site if s not in known_sites]
+        if bad:
+            raise InputError(
+                [Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad]
+            )
+    except BaseException:
+        for run in syntax:
+            run.findings()  # not needed: close and wait
+        raise
     options = RenderOptions(ebgp_sites=frozenset(ebgp_site))
     template_dir = templates or default_template_dir()
     # Every process writes its files into a private staging directory beside the output;
@@ -102,9 +112,21 @@ def render(
     # else one atomic rename per file), and removed otherwise.
     stage = None
     try:
-        stage = None if check else staging_dir(output)
+        try:
+            stage = None if check else staging_dir(output)
+        except OSError:
+            for run in syntax:
+                run.findings()
+            raise
         rendered, findings = render_checked(
-            loaded.sot, plan, host or None, site or None, options, template_dir, stage=stage
+            loaded.sot,
+            plan,
+            host or None,
+            site or None,
+            options,
+            template_dir,
+            stage=stage,
+            syntax=syntax,
         )
         errors = [f for f in findings if f.severity == "error"]
         write = not check and not errors
@@ -129,11 +151,11 @@ def render(
         err.print(f"[{colour}]{finding.severity}:[/] {finding}", markup=True, highlight=False)
     if not quiet:
         out.print(_summary(rendered, findings, write))
-    syntax = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"
+    parser = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"
     files = sum(len(c.files()) for c in rendered)
     err.print(
         f"{len(rendered)} hosts, {files} files, {len(errors)} errors, "
-        f"{len(findings) - len(errors)} warnings ({syntax})"
+        f"{len(findings) - len(errors)} warnings ({parser})"
         + (f"; written to {output}" if write else "; nothing written")
     )
     if errors:

@@ -1,13 +1,20 @@
-"""FRR's own parser as an offline check: ``vtysh --dryrun -f FILE``.
+"""FRR's own parser as an offline check: ``vtysh --dryrun``.
 
 ``--dryrun`` parses a configuration with every daemon's command tables and needs no
-running daemon. All FRR configs are checked in one vtysh run: they are concatenated into
-one temporary file (the trailing ``end`` of each dropped) and every error line vtysh
-reports is mapped back to its config and line.
+running daemon. vtysh reads the configs from a pipe (``-f /dev/stdin``): the FRR configs of
+one batch are sent as one text (the trailing ``end`` of each dropped) and every error line
+vtysh reports is mapped back to its config and line.
+
+vtysh spends ~40 ms building its command tables before it reads a line, so a render starts
+its vtysh processes first (:func:`start_syntax_runs`), before loading the plan: they get
+ready on the second core while the first loads, and the configs are fed to them once
+rendered (:meth:`SyntaxRun.feed`). vtysh's output goes to a temporary file, never a pipe,
+so it cannot block on its output while its input is being written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -32,39 +39,70 @@ def _body(text: str) -> list[str]:
     return lines
 
 
-class SyntaxRun:
-    """A ``vtysh --dryrun`` started in the background; :meth:`findings` waits for it.
+def frr_configs(rendered: list[RenderedConfig]) -> list[RenderedConfig]:
+    """The configs FRR's parser checks: FRR devices (not their side files, not VMs)."""
+    return [r for r in rendered if r.platform == "frr" and r.kind == "device"]
 
-    Rendering checks run in Python meanwhile, so FRR's parser costs no wall time on a
-    machine with a second core.
+
+class SyntaxRun:
+    """One ``vtysh --dryrun`` started ahead: :meth:`feed` sends it configs, :meth:`findings`
+    waits for it.
+
+    After a fork, each process uses its own run and closes the input of the others
+    (:meth:`close_input`): vtysh reads until every copy of its input is closed. The
+    process that started a run is the one that calls :meth:`findings` (it alone can wait
+    for vtysh), after :meth:`expect` when another process fed it.
     """
 
-    def __init__(self, configs: list[RenderedConfig], vtysh: str) -> None:
+    def __init__(self, vtysh: str) -> None:
         self.spans: list[tuple[int, RenderedConfig]] = []
         self.lines: list[str] = []
-        for config in configs:
+        self.configs: list[RenderedConfig] = []
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 (findings() closes it)
+        self.process = subprocess.Popen(
+            [vtysh, "--dryrun", "-f", "/dev/stdin"],
+            stdin=subprocess.PIPE,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+        )
+
+    def expect(self, rendered: list[RenderedConfig]) -> None:
+        """Record which configs this run parses (in order), without sending them."""
+        self.configs = frr_configs(rendered)
+        self.spans, self.lines = [], []
+        for config in self.configs:
             self.spans.append((len(self.lines), config))
             self.lines += _body(config.text)
-        self.configs = configs
-        self.tmp = tempfile.TemporaryDirectory(prefix="netauto-frr-")
-        path = Path(self.tmp.name) / "all.conf"
-        path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
-        self.process = subprocess.Popen(
-            [vtysh, "--dryrun", "-f", str(path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+
+    def feed(self, rendered: list[RenderedConfig]) -> None:
+        """Send the FRR configs of ``rendered`` to vtysh and close its input."""
+        self.expect(rendered)
+        stdin = self.process.stdin
+        assert stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # vtysh died: findings() reports it
+            if self.lines:
+                stdin.write(("\n".join(self.lines) + "\n").encode("utf-8"))
+        self.close_input()
+
+    def close_input(self) -> None:
+        """Close this process's end of vtysh's input."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
 
     def findings(self) -> list[Finding]:
         """Wait for vtysh and map every error it reports to its config and line."""
+        self.close_input()
         try:
-            output, _ = self.process.communicate(timeout=300)
+            self.process.wait(timeout=300)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            output, _ = self.process.communicate()
-        finally:
-            self.tmp.cleanup()
+            self.process.wait()
+        self.output.seek(0)
+        output = self.output.read().decode("utf-8", "replace")
+        self.output.close()
+        if not self.configs:
+            return []
         found: list[Finding] = []
         for match in _ERROR.finditer(output):
             number, message = int(match.group(1)), match.group(2).strip()
@@ -90,13 +128,21 @@ class SyntaxRun:
         return found
 
 
+def start_syntax_runs(count: int, vtysh: str | None = None) -> list[SyntaxRun]:
+    """Start ``count`` vtysh processes to be fed later (none if FRR is not installed)."""
+    vtysh = vtysh or vtysh_path()
+    return [] if vtysh is None else [SyntaxRun(vtysh) for _ in range(count)]
+
+
 def start_frr_syntax(rendered: list[RenderedConfig], vtysh: str | None = None) -> SyntaxRun | None:
     """Start FRR's parser on every FRR config (None if there is none or FRR is missing)."""
-    configs = [r for r in rendered if r.platform == "frr" and r.kind == "device"]
-    vtysh = vtysh or vtysh_path()
-    if not configs or vtysh is None:
+    if not frr_configs(rendered):
         return None
-    return SyntaxRun(configs, vtysh)
+    runs = start_syntax_runs(1, vtysh)
+    if not runs:
+        return None
+    runs[0].feed(rendered)
+    return runs[0]
 
 
 def check_frr_syntax(rendered: list[RenderedConfig], vtysh: str | None = None) -> list[Finding]:

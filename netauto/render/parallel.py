@@ -1,11 +1,12 @@
 """Render and check on every core: the devices are split between this process and a fork.
 
 Rendering and the offline checks are pure per device, so a province's devices split into
-two halves that are rendered, read back and parsed by FRR (``vtysh --dryrun``, run by each
-half on its own configs) side by side. The child sends its results back through a pipe;
-the parent joins them in plan order, so the output is byte-for-byte the serial one. When
-the child fails for any reason, the parent renders the child's half itself: a template
-error is then raised in the parent, with its file and line, exactly as in a serial run.
+two halves that are rendered, read back and parsed by FRR (``vtysh --dryrun``, one per
+half, each fed its half's configs) side by side. The child sends its results back through
+a pipe; the parent joins them in plan order, so the output is byte-for-byte the serial one.
+The parent started both vtysh processes, so it also collects what they found. When the
+child fails for any reason, the parent renders the child's half itself: a template error
+is then raised in the parent, with its file and line, exactly as in a serial run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from netauto.fileio import write_new
 from netauto.plan.models import Plan
 from netauto.render.checks import check_rendered
 from netauto.render.engine import render_hosts, select
-from netauto.render.frrsyntax import start_frr_syntax
+from netauto.render.frrsyntax import SyntaxRun, start_syntax_runs
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.render.policy import PolicyIndex, policy_index
 from netauto.sot.models import SoT
@@ -28,8 +29,8 @@ from netauto.sot.models import SoT
 MIN_PARALLEL = 64
 """Fewer devices than this are rendered in one process (a fork costs more than it saves)."""
 
-Result = tuple[list[RenderedConfig], list[Finding], list[Finding]]
-"""Rendered configs, offline-check findings, FRR parser findings."""
+Result = tuple[list[RenderedConfig], list[Finding]]
+"""Rendered configs and their offline-check findings (FRR's parser reports separately)."""
 
 
 def cores() -> int:
@@ -63,14 +64,23 @@ def _work(
     template_dir: Path | None,
     policy: PolicyIndex,
     stage: Path | None,
+    syntax: SyntaxRun | None,
     redo: bool = False,
 ) -> Result:
     rendered = render_hosts(sot, plan, devices, vms, options, template_dir, policy)
-    syntax_run = start_frr_syntax(rendered)  # FRR's parser runs while Python checks
+    if syntax is not None:
+        syntax.feed(rendered)  # FRR's parser runs while Python checks
     findings = check_rendered(plan, rendered)
     if stage is not None and not any(f.severity == "error" for f in findings):
         _write(stage, rendered, redo)  # while FRR's parser still runs
-    return rendered, findings, syntax_run.findings() if syntax_run else []
+    return rendered, findings
+
+
+def _discard(runs: list[SyntaxRun | None]) -> None:
+    """Close and wait for vtysh runs whose findings are not wanted."""
+    for run in runs:
+        if run is not None:
+            run.findings()
 
 
 def _read_all(fd: int) -> bytes:
@@ -89,6 +99,7 @@ def render_checked(
     template_dir: Path | None = None,
     workers: int | None = None,
     stage: Path | None = None,
+    syntax: list[SyntaxRun] | None = None,
 ) -> tuple[list[RenderedConfig], list[Finding]]:
     """Render the selected devices and VMs and run every offline check on them.
 
@@ -96,15 +107,28 @@ def render_checked(
     then FRR's parser), the same as rendering and checking serially. With ``stage`` (an
     empty private directory, see :func:`netauto.fileio.staging_dir`) every process also
     writes its files there; the caller publishes the directory only when nothing failed.
+    ``syntax``: vtysh runs started ahead (:func:`~netauto.render.frrsyntax.start_syntax_runs`,
+    two for two processes); they are used and waited for here. Without it they are started
+    here when FRR is installed.
     """
     devices, vms = select(sot, plan, hosts, sites)
     policy = policy_index(sot, plan)
     workers = cores() if workers is None else workers
-    if workers < 2 or len(devices) < MIN_PARALLEL or not hasattr(os, "fork"):
-        rendered, checks, syntax = _work(
-            sot, plan, devices, vms, options, template_dir, policy, stage
-        )
-        return rendered, checks + syntax
+    serial = workers < 2 or len(devices) < MIN_PARALLEL or not hasattr(os, "fork")
+    runs: list[SyntaxRun | None] = list(
+        syntax if syntax is not None else start_syntax_runs(1 if serial else 2)
+    )
+    runs += [None] * (2 - len(runs))
+    mine_run, their_run = runs[0], runs[1]
+    if serial:
+        _discard(runs[1:])
+        try:
+            rendered, checks = _work(
+                sot, plan, devices, vms, options, template_dir, policy, stage, mine_run
+            )
+        finally:
+            found = mine_run.findings() if mine_run else []
+        return rendered, checks + found
     half = len(devices) // 2
     mine, theirs = devices[:half], devices[half:]
     read_fd, write_fd = os.pipe()
@@ -113,16 +137,23 @@ def render_checked(
         code = 0
         try:
             os.close(read_fd)
-            data = dumps(_work(sot, plan, theirs, vms, options, template_dir, policy, stage))
+            if mine_run is not None:
+                mine_run.close_input()  # the parent's vtysh: only the parent feeds it
+            result = _work(sot, plan, theirs, vms, options, template_dir, policy, stage, their_run)
             with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(data)
+                pipe.write(dumps(result))
         except BaseException:
             code = 1
         finally:
             os._exit(code)
     os.close(write_fd)
+    if their_run is not None:
+        their_run.close_input()  # the child's vtysh: only the child feeds it
     try:
-        first = _work(sot, plan, mine, [], options, template_dir, policy, stage)
+        first = _work(sot, plan, mine, [], options, template_dir, policy, stage, mine_run)
+    except BaseException:
+        _discard(runs)
+        raise
     finally:
         data = _read_all(read_fd)
         os.close(read_fd)
@@ -131,6 +162,17 @@ def render_checked(
     if os.waitstatus_to_exitcode(status) == 0:
         with contextlib.suppress(Exception):
             second = pickle.loads(data)  # from our own fork, through our own pipe
+    if second is not None and their_run is not None:
+        their_run.expect(second[0])  # what the child fed it
     if second is None:
-        second = _work(sot, plan, theirs, vms, options, template_dir, policy, stage, redo=True)
-    return first[0] + second[0], first[1] + second[1] + first[2] + second[2]
+        _discard([their_run])  # fed partly or not at all: parse the half again
+        their_run = next(iter(start_syntax_runs(1)), None) if their_run else None
+        try:
+            second = _work(
+                sot, plan, theirs, vms, options, template_dir, policy, stage, their_run, True
+            )
+        except BaseException:
+            _discard([mine_run, their_run])
+            raise
+    found = [f for run in (mine_run, their_run) if run is not None for f in run.findings()]
+    return first[0] + second[0], first[1] + second[1] + found

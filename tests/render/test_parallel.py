@@ -12,6 +12,7 @@ import pytest
 from netauto.errors import InputError
 from netauto.plan import sot_and_plan
 from netauto.render.engine import default_template_dir
+from netauto.render.frrsyntax import start_syntax_runs, vtysh_path
 from netauto.render.parallel import MIN_PARALLEL, render_checked
 from tests.conftest import EXAMPLE, CliResult
 
@@ -128,3 +129,43 @@ def test_the_template_cache_keeps_its_newest_entries_when_it_grows_too_big(
     kept = sorted(p.name for p in directory.iterdir())
     assert len(kept) == engine.TEMPLATE_CACHE_MAX // 2
     assert kept[-1] == f"__jinja2_{engine.TEMPLATE_CACHE_MAX:04d}.cache"  # the newest stays
+
+
+def _frr_rejected_templates(tmp_path: Path, hosts: list[str]) -> Path:
+    """Templates that give each of ``hosts`` one line FRR's parser rejects."""
+    templates = tmp_path / "templates"
+    shutil.copytree(default_template_dir(), templates)
+    base = templates / "frr" / "base.j2"
+    names = ", ".join(f'"{h}"' for h in hosts)
+    base.write_text(
+        base.read_text() + f"{{% if d.hostname in [{names}] %}}ip frobnicate\n{{% endif %}}\n"
+    )
+    return templates
+
+
+@pytest.mark.lab
+@pytest.mark.skipif(vtysh_path() is None, reason="FRR (vtysh) is not installed")
+def test_frr_parser_findings_of_both_processes_map_to_their_configs(tmp_path: Path) -> None:
+    loaded, plan = sot_and_plan(EXAMPLE)
+    frr = [d.hostname for d in plan.devices if d.platform == "frr"]
+    bad = [frr[0], frr[-1]]  # one rendered by the parent, one by the child
+    templates = _frr_rejected_templates(tmp_path, bad)
+    serial = render_checked(loaded.sot, plan, template_dir=templates, workers=1)[1]
+    forked = render_checked(loaded.sot, plan, template_dir=templates, workers=2)
+    # vtysh runs started ahead (as the CLI does), fed by the process that renders each half
+    ahead = render_checked(
+        loaded.sot, plan, template_dir=templates, workers=2, syntax=start_syntax_runs(2)
+    )
+    syntax = [f for f in serial if f.check == "syntax"]
+    assert [f.hostname for f in syntax] == bad
+    assert all("ip frobnicate" in f.message and ".conf:" in f.message for f in syntax)
+    assert forked[1] == serial and ahead[1] == serial
+
+
+def test_unused_vtysh_runs_are_closed_and_waited_for() -> None:
+    loaded, plan = sot_and_plan(EXAMPLE)
+    runs = start_syntax_runs(2)
+    vm = plan.vms[0].name  # a VM: nothing for FRR's parser
+    rendered, findings = render_checked(loaded.sot, plan, hosts=[vm], workers=1, syntax=runs)
+    assert [c.hostname for c in rendered] == [vm] and findings == []
+    assert all(run.process.returncode is not None for run in runs)  # none left running

@@ -286,6 +286,11 @@ def _events_to_data(file: Path, text: str) -> tuple[Any, dict[PathKey, Location]
                     raise fail(
                         f"bad value: {problem}", line, "quote the value if it is meant as text"
                     ) from None
+                except AttributeError:  # PyYAML's reply to an explicit tag it cannot read
+                    problem = f"{event.value!r} is not a {tag.rsplit(':', 1)[-1]}"
+                    raise fail(
+                        f"bad value: {problem}", line, "quote the value if it is meant as text"
+                    ) from None
                 if (
                     isinstance(value, bool)
                     and stack

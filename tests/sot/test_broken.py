@@ -203,6 +203,12 @@ GENERATED: list[tuple[str, bytes, int | None, str]] = [
     ("utf16", "sites: []\n".encode("utf-16"), 1, "binary file"),
     ("anchor-twice", b"a: &x 1\nb: &x [2]\n", 2, "anchor &x is defined twice"),
     ("bad-int-tag", b"province: !!int x\n", 1, "bad value"),
+    (
+        "bad-timestamp-tag",
+        b"province:\n  since: !!timestamp soon\n",
+        2,
+        "'soon' is not a timestamp",
+    ),
 ]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from rich.table import Table
 
 from netauto.console import err, out
@@ -22,10 +20,6 @@ def test_table_cells_keep_addresses() -> None:
     table = Table()
     table.add_column("prefix")
     table.add_row(ADDRESSES)
-    buffer = io.StringIO()
-    file, out.file = out.file, buffer
-    try:
+    with out.capture() as captured:  # never reassign out.file: it follows sys.stdout
         out.print(table)
-    finally:
-        out.file = file
-    assert ADDRESSES in buffer.getvalue()
+    assert ADDRESSES in captured.get()

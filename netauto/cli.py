@@ -8,11 +8,9 @@ messages and exit codes (2: bad input, 1: failed checks, 0: success).
 from __future__ import annotations
 
 import contextlib
-import gc
 import inspect
 import os
 import sys
-import types
 from pathlib import Path
 
 import typer
@@ -21,6 +19,7 @@ from rich.markup import escape
 from netauto import __version__
 from netauto.console import err
 from netauto.errors import InputError, NetautoError
+from netauto.launch import tune_process, verb_of
 from netauto.settings import Settings
 
 app = typer.Typer(
@@ -115,26 +114,6 @@ VERBS = {
 _registered: set[str] = set()
 
 
-def verb_of(argv: list[str]) -> str | None:
-    """The verb in a command line, skipping global options and their values.
-
-    Examples:
-        >>> verb_of(["-i", "inv", "--state-dir", "s", "plan", "--diff"])
-        'plan'
-        >>> verb_of(["--help"]) is None
-        True
-    """
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in ("-i", "--inventory", "--state-dir"):
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
-
-
 def register_stages(stages: list[str] | None = None) -> None:
     """Add the verbs of ``stages`` (default: every stage) to the app, once each."""
     import importlib
@@ -179,35 +158,11 @@ def _quick_exit(code: object) -> None:
     os._exit(code or 0)
 
 
-PYDANTIC_PLUGIN_LOADER = "pydantic.plugin._loader"
-
-
-def skip_pydantic_plugin_loader() -> bool:
-    """With pydantic plugins disabled, answer "no plugins" without importing their loader.
-
-    pydantic imports its plugin loader when it builds the first validator, and the loader
-    imports ``importlib.metadata`` (email, zipfile, csv, ...: ~12 ms CPU per command) only
-    to return no plugin when ``PYDANTIC_DISABLE_PLUGINS=__all__``. This registers a loader
-    that returns none at once. It does nothing (returns False) when plugins are enabled or
-    the loader is already imported; were pydantic to rename its loader, the stand-in would
-    simply never be used.
-    """
-    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true"):
-        return False
-    if PYDANTIC_PLUGIN_LOADER in sys.modules:
-        return False
-    loader = types.ModuleType(PYDANTIC_PLUGIN_LOADER, "Stand-in set by netauto: plugins are off.")
-    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
-    sys.modules[PYDANTIC_PLUGIN_LOADER] = loader
-    return True
-
-
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``netauto`` console script (exits with the verb's status).
+    """Run the command line (exits with the verb's status).
 
-    Called without ``argv`` (the console script), it tunes the process for one short run:
-    the cycle collector runs less often (a plan allocates ~10^5 objects, none cyclic garbage
-    worth collecting mid-run; mypy does the same), pydantic plugins are not looked up, and
+    Called without ``argv`` (by the console script, :func:`netauto.launch.main`), it runs
+    as a whole process: tuned for one short run (:func:`netauto.launch.tune_process`), and
     quick verbs skip the interpreter's teardown. With ``argv`` (tests, embedding) the process
     is left as it is.
     """
@@ -215,12 +170,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     verb = verb_of(args) or ""
     if whole_process:
-        gc.set_threshold(200_000, 30, 30)
-        # netauto's models use no pydantic plugin: skip the scan of every installed
-        # package's entry points for them (~5 ms per command; typer does the same for its
-        # parameters). PYDANTIC_DISABLE_PLUGINS= (empty) in the environment turns it back on.
-        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-        skip_pydantic_plugin_loader()
+        tune_process()  # done already when started by the console script (netauto.launch)
     stage = VERBS.get(verb)
     register_stages([stage] if stage else None)
     try:

@@ -50,7 +50,7 @@ def test_quick_verbs_flush_everything_and_keep_their_exit_codes(tiny: Path, tmp_
 
 PROBE = """
 import sys
-from netauto.cli import skip_pydantic_plugin_loader
+from netauto.launch import skip_pydantic_plugin_loader
 print(skip_pydantic_plugin_loader())
 from netauto.sot import load_sot
 from pathlib import Path

@@ -5,31 +5,24 @@ running daemon. vtysh reads the configs from a pipe (``-f /dev/stdin``): the FRR
 one batch are sent as one text (the trailing ``end`` of each dropped) and every error line
 vtysh reports is mapped back to its config and line.
 
-vtysh spends ~40 ms building its command tables before it reads a line, so a render starts
-its vtysh processes first (:func:`start_syntax_runs`), before loading the plan: they get
-ready on the second core while the first loads, and the configs are fed to them once
-rendered (:meth:`SyntaxRun.feed`). vtysh's output goes to a temporary file, never a pipe,
-so it cannot block on its output while its input is being written.
+vtysh spends ~40 ms building its command tables before it reads a line, so its processes
+are started ahead (:mod:`netauto.render.vtysh`: by the console script before it imports
+the CLI, else by :func:`start_syntax_runs` before the plan is loaded): they get ready on
+the second core, and the configs are fed to them once rendered (:meth:`SyntaxRun.feed`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-import shutil
 import subprocess
-import tempfile
-from pathlib import Path
 
 from netauto.render.models import Finding, RenderedConfig
+from netauto.render.vtysh import DryRun, start_dry_run, take_prestarted, vtysh_path
 
-VTYSH = "vtysh"
+__all__ = ["SyntaxRun", "check_frr_syntax", "start_frr_syntax", "start_syntax_runs", "vtysh_path"]
+
 _ERROR = re.compile(r"line (\d+): (.*)")
-
-
-def vtysh_path() -> str | None:
-    """Where ``vtysh`` is, or None when FRR is not installed."""
-    return shutil.which(VTYSH) or ("/usr/bin/vtysh" if Path("/usr/bin/vtysh").exists() else None)
 
 
 def _body(text: str) -> list[str]:
@@ -54,17 +47,12 @@ class SyntaxRun:
     for vtysh), after :meth:`expect` when another process fed it.
     """
 
-    def __init__(self, vtysh: str) -> None:
+    def __init__(self, run: DryRun) -> None:
         self.spans: list[tuple[int, RenderedConfig]] = []
         self.lines: list[str] = []
         self.configs: list[RenderedConfig] = []
-        self.output = tempfile.TemporaryFile()  # noqa: SIM115 (findings() closes it)
-        self.process = subprocess.Popen(
-            [vtysh, "--dryrun", "-f", "/dev/stdin"],
-            stdin=subprocess.PIPE,
-            stdout=self.output,
-            stderr=subprocess.STDOUT,
-        )
+        self.process = run.process
+        self.output = run.output
 
     def expect(self, rendered: list[RenderedConfig]) -> None:
         """Record which configs this run parses (in order), without sending them."""
@@ -129,9 +117,14 @@ class SyntaxRun:
 
 
 def start_syntax_runs(count: int, vtysh: str | None = None) -> list[SyntaxRun]:
-    """Start ``count`` vtysh processes to be fed later (none if FRR is not installed)."""
+    """``count`` vtysh processes to be fed later (none if FRR is not installed): those the
+    console script started ahead first (unless ``vtysh`` names another one), new ones for
+    the rest."""
+    runs = [] if vtysh else take_prestarted(count)
     vtysh = vtysh or vtysh_path()
-    return [] if vtysh is None else [SyntaxRun(vtysh) for _ in range(count)]
+    if vtysh is not None:
+        runs += [start_dry_run(vtysh) for _ in range(count - len(runs))]
+    return [SyntaxRun(run) for run in runs]
 
 
 def start_frr_syntax(rendered: list[RenderedConfig], vtysh: str | None = None) -> SyntaxRun | None:

@@ -1,0 +1,65 @@
+"""``vtysh --dryrun`` processes started ahead of use (standard library only).
+
+vtysh builds its command tables (~40 ms) before it reads a line of configuration. The
+console script starts vtysh for ``render`` before it imports the command line
+(:func:`prestart`, see :mod:`netauto.launch`), so the tables are built on the second core
+while the first imports; :mod:`netauto.render.frrsyntax` takes them
+(:func:`take_prestarted`) and feeds them the rendered configs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+VTYSH = "vtysh"
+
+
+def vtysh_path() -> str | None:
+    """Where ``vtysh`` is, or None when FRR is not installed."""
+    return shutil.which(VTYSH) or ("/usr/bin/vtysh" if Path("/usr/bin/vtysh").exists() else None)
+
+
+@dataclass
+class DryRun:
+    """A ``vtysh --dryrun`` reading a configuration from its standard input.
+
+    Its output goes to a temporary file, never a pipe, so vtysh cannot block on its output
+    while its input is being written.
+    """
+
+    process: subprocess.Popen[bytes]
+    output: IO[bytes]
+
+
+def start_dry_run(vtysh: str) -> DryRun:
+    """Start ``vtysh --dryrun -f /dev/stdin``; it parses what is written to its input."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by whoever waits for vtysh)
+    process = subprocess.Popen(
+        [vtysh, "--dryrun", "-f", "/dev/stdin"],
+        stdin=subprocess.PIPE,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    return DryRun(process, output)
+
+
+_prestarted: list[DryRun] = []
+
+
+def prestart(count: int) -> None:
+    """Start ``count`` dry runs for this process to take later (none without FRR)."""
+    vtysh = vtysh_path()
+    if vtysh is not None:
+        _prestarted.extend(start_dry_run(vtysh) for _ in range(count))
+
+
+def take_prestarted(count: int) -> list[DryRun]:
+    """Up to ``count`` dry runs started by :func:`prestart` (each is handed out once)."""
+    taken = _prestarted[:count]
+    del _prestarted[:count]
+    return taken

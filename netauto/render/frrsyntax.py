@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import subprocess
+import threading
 
 from netauto.render.models import Finding, RenderedConfig
 from netauto.render.vtysh import DryRun, start_dry_run, take_prestarted, vtysh_path
@@ -53,6 +54,8 @@ class SyntaxRun:
         self.configs: list[RenderedConfig] = []
         self.process = run.process
         self.output = run.output
+        self.capacity = run.capacity
+        self.writer: threading.Thread | None = None
 
     def expect(self, rendered: list[RenderedConfig]) -> None:
         """Record which configs this run parses (in order), without sending them."""
@@ -63,13 +66,30 @@ class SyntaxRun:
             self.lines += _body(config.text)
 
     def feed(self, rendered: list[RenderedConfig]) -> None:
-        """Send the FRR configs of ``rendered`` to vtysh and close its input."""
+        """Send the FRR configs of ``rendered`` to vtysh and close its input.
+
+        Returns at once: text that fits in the pipe is written here, more is written by a
+        thread while vtysh reads (a plain write would wait for vtysh to parse all but the
+        last pipe's worth).
+        """
         self.expect(rendered)
+        data = ("\n".join(self.lines) + "\n").encode("utf-8") if self.lines else b""
+        if len(data) <= self.capacity:
+            self._write(data)
+        else:
+            self.writer = threading.Thread(target=self._write, args=(data,), daemon=True)
+            self.writer.start()
+
+    def fed(self) -> None:
+        """Wait until everything :meth:`feed` was given is in vtysh's input (and closed)."""
+        if self.writer is not None:
+            self.writer.join()
+
+    def _write(self, data: bytes) -> None:
         stdin = self.process.stdin
         assert stdin is not None
         with contextlib.suppress(BrokenPipeError):  # vtysh died: findings() reports it
-            if self.lines:
-                stdin.write(("\n".join(self.lines) + "\n").encode("utf-8"))
+            stdin.write(data)
         self.close_input()
 
     def close_input(self) -> None:
@@ -80,6 +100,7 @@ class SyntaxRun:
 
     def findings(self) -> list[Finding]:
         """Wait for vtysh and map every error it reports to its config and line."""
+        self.fed()
         self.close_input()
         try:
             self.process.wait(timeout=300)

@@ -140,6 +140,8 @@ def render_checked(
             if mine_run is not None:
                 mine_run.close_input()  # the parent's vtysh: only the parent feeds it
             result = _work(sot, plan, theirs, vms, options, template_dir, policy, stage, their_run)
+            if their_run is not None:
+                their_run.fed()  # the parent waits for this vtysh; its input must be complete
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(dumps(result))
         except BaseException:

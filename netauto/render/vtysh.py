@@ -9,6 +9,8 @@ while the first imports; :mod:`netauto.render.frrsyntax` takes them
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import shutil
 import subprocess
 import tempfile
@@ -34,6 +36,14 @@ class DryRun:
 
     process: subprocess.Popen[bytes]
     output: IO[bytes]
+    capacity: int
+    """Bytes its input pipe holds: a write up to this size never waits for vtysh."""
+
+
+PIPE_SIZE = 1 << 20
+"""The input pipe is enlarged to this (Linux's default limit for a user): a half of a
+237-router province is ~220 kB of FRR config, and a write that fits never waits for vtysh
+to parse what is already in the pipe."""
 
 
 def start_dry_run(vtysh: str) -> DryRun:
@@ -45,7 +55,13 @@ def start_dry_run(vtysh: str) -> DryRun:
         stdout=output,
         stderr=subprocess.STDOUT,
     )
-    return DryRun(process, output)
+    assert process.stdin is not None
+    capacity = 1 << 16  # Linux's default
+    with contextlib.suppress(OSError, AttributeError):
+        fd = process.stdin.fileno()
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        capacity = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+    return DryRun(process, output, capacity)
 
 
 _prestarted: list[DryRun] = []

@@ -169,3 +169,20 @@ def test_unused_vtysh_runs_are_closed_and_waited_for() -> None:
     rendered, findings = render_checked(loaded.sot, plan, hosts=[vm], workers=1, syntax=runs)
     assert [c.hostname for c in rendered] == [vm] and findings == []
     assert all(run.process.returncode is not None for run in runs)  # none left running
+
+
+@pytest.mark.lab
+@pytest.mark.skipif(vtysh_path() is None, reason="FRR (vtysh) is not installed")
+def test_configs_bigger_than_the_pipe_reach_vtysh_whole(tmp_path: Path) -> None:
+    loaded, plan = sot_and_plan(EXAMPLE)
+    frr = [d.hostname for d in plan.devices if d.platform == "frr"]
+    templates = _frr_rejected_templates(tmp_path, [frr[0], frr[-1]])
+    expected = render_checked(loaded.sot, plan, template_dir=templates, workers=1)[1]
+    runs = start_syntax_runs(2)
+    for run in runs:
+        run.capacity = 1  # every feed goes through the writer thread
+    found = render_checked(loaded.sot, plan, template_dir=templates, workers=2, syntax=runs)[1]
+    assert found == expected and [f.hostname for f in found if f.check == "syntax"] == [
+        frr[0],
+        frr[-1],
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -12,7 +13,7 @@ import typer
 from netauto.console import err, out
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
-from netauto.render.engine import default_template_dir
+from netauto.render.engine import default_template_dir, stale_outputs
 from netauto.render.frrsyntax import start_syntax_runs, vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.render.parallel import cores, render_checked
@@ -111,6 +112,7 @@ def render(
     # it is published only when every check passed (one rename when the output is new,
     # else one atomic rename per file), and removed otherwise.
     stage = None
+    existed = output.is_dir()
     try:
         try:
             stage = None if check else staging_dir(output)
@@ -151,6 +153,17 @@ def render(
         err.print(f"[{colour}]{finding.severity}:[/] {finding}", markup=True, highlight=False)
     if not quiet:
         out.print(_summary(rendered, findings, write))
+    if write and existed and not host and not site:
+        written = {f.filename for c in rendered for f in c.files()}
+        stale = stale_outputs(os.listdir(output), written)
+        if stale:
+            more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
+            err.print(
+                f"warning: {len(stale)} files in {output} are not from this render "
+                f"(hosts no longer in the plan?): {', '.join(stale[:10])}{more}; "
+                "remove them if they are stale",
+                markup=False,
+            )
     parser = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"
     files = sum(len(c.files()) for c in rendered)
     err.print(

@@ -33,6 +33,21 @@ VM_TEMPLATE = "linux/vm.network.j2"
 SIDE_FILES: dict[str, list[tuple[str, str]]] = {"frr": [("frr/filter.nft.j2", ".nft")]}
 
 
+OUTPUT_SUFFIXES = (".conf", ".nft", ".network")
+"""The kinds of file render writes (device config, FRR packet filter, VM network file)."""
+
+
+def stale_outputs(present: list[str], written: set[str]) -> list[str]:
+    """Files in an output directory that look like render's but were not written this time
+    (left by hosts no longer in the plan), sorted.
+
+    Examples:
+        >>> stale_outputs(["a.conf", "a.nft", "old.conf", "notes.txt"], {"a.conf", "a.nft"})
+        ['old.conf']
+    """
+    return sorted(n for n in present if n.endswith(OUTPUT_SUFFIXES) and n not in written)
+
+
 def default_template_dir() -> Path:
     """``$NETAUTO_TEMPLATES`` if set, else the ``templates/`` folder of the source tree."""
     env = os.environ.get("NETAUTO_TEMPLATES")

@@ -186,3 +186,18 @@ def test_configs_bigger_than_the_pipe_reach_vtysh_whole(tmp_path: Path) -> None:
         frr[0],
         frr[-1],
     ]
+
+
+def test_files_of_hosts_no_longer_planned_are_named_not_deleted(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "configs"
+    first = cli("-i", EXAMPLE, "render", "-q", "-o", out)
+    assert first.code == 0 and "not from this render" not in first.err  # a new directory
+    (out / "gone-r1.conf").write_text("old\n")
+    (out / "notes.txt").write_text("mine\n")
+    again = cli("-i", EXAMPLE, "render", "-q", "-o", out)
+    assert again.code == 0
+    assert "warning: 1 files in" in again.err and "gone-r1.conf" in again.err
+    assert (out / "gone-r1.conf").exists()  # the user decides
+    _, plan = sot_and_plan(EXAMPLE)
+    one = cli("-i", EXAMPLE, "render", "-q", "-o", out, "--host", plan.devices[0].hostname)
+    assert one.code == 0 and "not from this render" not in one.err  # a filtered run

@@ -14,10 +14,8 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from netauto import __version__
-from netauto.console import err
+from netauto import __version__, console
 from netauto.errors import InputError, NetautoError
 from netauto.launch import tune_process, verb_of
 from netauto.settings import Settings
@@ -128,6 +126,9 @@ def register_stages(stages: list[str] | None = None) -> None:
 
 def report_error(exc: NetautoError) -> None:
     """Print an error the way every verb does: one ``Error:`` line per problem."""
+    from rich.markup import escape
+
+    err = console.err
     if isinstance(exc, InputError):
         count = len(exc.problems)
         for problem in exc.problems[:200]:
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
             report_error(exc)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            err.print("Interrupted.")
+            console.err.print("Interrupted.")
             sys.exit(130)
     except SystemExit as exc:
         if whole_process and verb in QUICK_EXIT_VERBS:

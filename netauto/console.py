@@ -1,5 +1,9 @@
 """The two rich consoles every CLI verb prints through (stdout for results, stderr for news).
 
+``out`` and ``err`` are made on first use (PEP 562): a run that prints only plain lines
+(``render -q`` with nothing to report) never imports rich (~20 ms of every such command);
+:func:`plain` writes such a line.
+
 Emoji codes are off: rich would otherwise read ``:cd:`` in ``2001:db8:96:cd:1::1`` (or
 ``:a:``, ``:ok:``, ``:on:`` ...) as an emoji and print ``2001:db8:96💿1::1``. Turning them off
 also spares every command the import of rich's emoji table.
@@ -7,7 +11,38 @@ also spares every command the import of rich's emoji table.
 
 from __future__ import annotations
 
-from rich.console import Console
+import sys
+from typing import TYPE_CHECKING
 
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    out: Console
+    err: Console
+
+_consoles: dict[str, Console] = {}
+
+
+def __getattr__(name: str) -> Console:
+    if name not in ("out", "err"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    console = _consoles.get(name)
+    if console is None:
+        from rich.console import Console
+
+        console = Console(stderr=name == "err", highlight=False, soft_wrap=True, emoji=False)
+        _consoles[name] = console
+    return console
+
+
+def plain(text: str) -> None:
+    """Write ``text`` and a newline to stderr, as ``err.print(text, markup=False)`` would.
+
+    Through rich once ``err`` is in use (a capture or pager stays in charge), else straight
+    to ``sys.stderr`` without importing rich.
+    """
+    console = _consoles.get("err")
+    if console is not None:
+        console.print(text, markup=False, highlight=False)
+    else:
+        sys.stderr.write(text + "\n")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from netauto.console import err, out
+from netauto import console
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
 from netauto.render.engine import default_template_dir, stale_outputs
@@ -150,23 +150,24 @@ def render(
             shutil.rmtree(stage, ignore_errors=True)
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
-        err.print(f"[{colour}]{finding.severity}:[/] {finding}", markup=True, highlight=False)
+        console.err.print(
+            f"[{colour}]{finding.severity}:[/] {finding}", markup=True, highlight=False
+        )
     if not quiet:
-        out.print(_summary(rendered, findings, write))
+        console.out.print(_summary(rendered, findings, write))
     if write and existed and not host and not site:
         written = {f.filename for c in rendered for f in c.files()}
         stale = stale_outputs(os.listdir(output), written)
         if stale:
             more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
-            err.print(
+            console.plain(
                 f"warning: {len(stale)} files in {output} are not from this render "
                 f"(hosts no longer in the plan?): {', '.join(stale[:10])}{more}; "
-                "remove them if they are stale",
-                markup=False,
+                "remove them if they are stale"
             )
     parser = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"
     files = sum(len(c.files()) for c in rendered)
-    err.print(
+    console.plain(
         f"{len(rendered)} hosts, {files} files, {len(errors)} errors, "
         f"{len(findings) - len(errors)} warnings ({parser})"
         + (f"; written to {output}" if write else "; nothing written")

@@ -11,7 +11,7 @@ APT_PACKAGES := frr frr-pythontools openssh-server openssh-client netcat-openbsd
 	iputils-ping traceroute ruby nftables chromium
 DEMO_DIR := build/demo
 
-.PHONY: demo test install system-deps lint unit clean lab-down help example
+.PHONY: demo test install system-deps lint unit clean lab-down help example bench-render
 
 help:
 	@echo "make demo   install, then run the main job on the bundled example province"
@@ -45,6 +45,12 @@ test: install lint
 
 unit: install
 	$(PY) -m pytest -m 'not lab'
+
+# netauto plan + render against netlab create on a 237-router province (#4); installs netlab
+# (PyPI networklab, the bench extra) into the virtualenv first.
+bench-render: install
+	@$(PY) -m pip install --quiet -e '.[bench]'
+	@$(PY) benchmarks/render_vs_netlab.py
 
 example: install
 	$(NETAUTO) init --province 96 --out inventory --force

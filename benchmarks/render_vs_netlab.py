@@ -13,7 +13,9 @@ run. As for any installed Python tool, byte-compiled modules are used (netauto i
 first, as pip compiles a package it installs) and netauto's compiled templates stay in
 ``~/.cache/netauto/templates`` (Jinja's bytecode cache, checked against the sources).
 
-Usage: ``.venv/bin/python benchmarks/render_vs_netlab.py [--communes 226] [--hubs 10]``
+Usage: ``make bench-render`` (installs netlab, then runs this with its defaults), or
+``.venv/bin/python benchmarks/render_vs_netlab.py [--communes 226] [--hubs 10]`` once
+``.venv/bin/pip install -e '.[bench]'`` has installed netlab.
 """
 
 from __future__ import annotations
@@ -160,6 +162,11 @@ def main() -> None:
         "--repeat", type=int, default=6, help="netauto runs, each cold (the median is used)"
     )
     args = parser.parse_args()
+    if not (BIN / "netlab").exists():
+        sys.exit(
+            f"netlab is not installed in {BIN.parent}: run `make bench-render`, or "
+            f"`{BIN / 'pip'} install -e '.[bench]'` and this again"
+        )
     routers = 1 + args.hubs + args.communes
     work = Path(tempfile.mkdtemp(prefix="netauto-bench-"))
     sot_dir, lab_dir = work / "sot", work / "netlab"

@@ -14,7 +14,7 @@ from netauto import console
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
 from netauto.render.engine import default_template_dir, stale_outputs
-from netauto.render.frrsyntax import start_syntax_runs, vtysh_path
+from netauto.render.frrsyntax import discard, start_syntax_runs, vtysh_path
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.render.parallel import cores, render_checked
 from netauto.settings import settings
@@ -103,8 +103,7 @@ def render(
                 [Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad]
             )
     except BaseException:
-        for run in syntax:
-            run.findings()  # not needed: close and wait
+        discard(syntax)  # not needed: close and wait
         raise
     options = RenderOptions(ebgp_sites=frozenset(ebgp_site))
     template_dir = templates or default_template_dir()
@@ -117,8 +116,7 @@ def render(
         try:
             stage = None if check else staging_dir(output)
         except OSError:
-            for run in syntax:
-                run.findings()
+            discard(syntax)
             raise
         rendered, findings = render_checked(
             loaded.sot,

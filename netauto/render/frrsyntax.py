@@ -17,11 +17,19 @@ import contextlib
 import re
 import subprocess
 import threading
+from collections.abc import Sequence
 
 from netauto.render.models import Finding, RenderedConfig
 from netauto.render.vtysh import DryRun, start_dry_run, take_prestarted, vtysh_path
 
-__all__ = ["SyntaxRun", "check_frr_syntax", "start_frr_syntax", "start_syntax_runs", "vtysh_path"]
+__all__ = [
+    "SyntaxRun",
+    "check_frr_syntax",
+    "discard",
+    "start_frr_syntax",
+    "start_syntax_runs",
+    "vtysh_path",
+]
 
 _ERROR = re.compile(r"line (\d+): (.*)")
 
@@ -146,6 +154,13 @@ def start_syntax_runs(count: int, vtysh: str | None = None) -> list[SyntaxRun]:
     if vtysh is not None:
         runs += [start_dry_run(vtysh) for _ in range(count - len(runs))]
     return [SyntaxRun(run) for run in runs]
+
+
+def discard(runs: Sequence[SyntaxRun | None]) -> None:
+    """Close and wait for vtysh runs whose findings are not wanted (None entries skipped)."""
+    for run in runs:
+        if run is not None:
+            run.findings()
 
 
 def start_frr_syntax(rendered: list[RenderedConfig], vtysh: str | None = None) -> SyntaxRun | None:

@@ -21,7 +21,7 @@ from netauto.fileio import write_new
 from netauto.plan.models import Plan
 from netauto.render.checks import check_rendered
 from netauto.render.engine import render_hosts, select
-from netauto.render.frrsyntax import SyntaxRun, start_syntax_runs
+from netauto.render.frrsyntax import SyntaxRun, discard, start_syntax_runs
 from netauto.render.models import Finding, RenderedConfig, RenderOptions
 from netauto.render.policy import PolicyIndex, policy_index
 from netauto.sot.models import SoT
@@ -76,13 +76,6 @@ def _work(
     return rendered, findings
 
 
-def _discard(runs: list[SyntaxRun | None]) -> None:
-    """Close and wait for vtysh runs whose findings are not wanted."""
-    for run in runs:
-        if run is not None:
-            run.findings()
-
-
 def _read_all(fd: int) -> bytes:
     chunks = []
     while chunk := os.read(fd, 1 << 20):
@@ -121,7 +114,7 @@ def render_checked(
     runs += [None] * (2 - len(runs))
     mine_run, their_run = runs[0], runs[1]
     if serial:
-        _discard(runs[1:])
+        discard(runs[1:])
         try:
             rendered, checks = _work(
                 sot, plan, devices, vms, options, template_dir, policy, stage, mine_run
@@ -154,7 +147,7 @@ def render_checked(
     try:
         first = _work(sot, plan, mine, [], options, template_dir, policy, stage, mine_run)
     except BaseException:
-        _discard(runs)
+        discard(runs)
         raise
     finally:
         data = _read_all(read_fd)
@@ -167,14 +160,14 @@ def render_checked(
     if second is not None and their_run is not None:
         their_run.expect(second[0])  # what the child fed it
     if second is None:
-        _discard([their_run])  # fed partly or not at all: parse the half again
+        discard([their_run])  # fed partly or not at all: parse the half again
         their_run = next(iter(start_syntax_runs(1)), None) if their_run else None
         try:
             second = _work(
                 sot, plan, theirs, vms, options, template_dir, policy, stage, their_run, True
             )
         except BaseException:
-            _discard([mine_run, their_run])
+            discard([mine_run, their_run])
             raise
     found = [f for run in (mine_run, their_run) if run is not None for f in run.findings()]
     return first[0] + second[0], first[1] + second[1] + found

@@ -24,7 +24,7 @@ import pickle
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,16 +40,41 @@ KEEP = 16
 def code_fingerprint() -> str:
     """A digest of netauto's own source files (path, size, mtime) and the interpreter.
 
-    Editing netauto (or upgrading Python or pydantic) invalidates every entry.
+    Editing netauto (or upgrading Python or pydantic: its installed files are stamped, a
+    new version has new ones) invalidates every entry.
     """
-    import pydantic
-
     root = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version} {pydantic.VERSION}".encode())
+    digest = hashlib.sha256(f"{CACHE_FORMAT} {sys.version}\n".encode())
+    for package in ("pydantic", "pydantic_core"):  # stamped without importing them (~40 ms)
+        digest.update(f"{package} {_package_stamp(package)}\n".encode())
     for path in sorted(root.rglob("*.py")):
         info = path.stat()
         digest.update(f"{path.relative_to(root)} {info.st_size} {info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _package_stamp(name: str) -> str:
+    """Where an installed package is and its ``__init__.py``'s size and mtime ("" if absent).
+
+    Examples:
+        >>> _package_stamp("no_such_package_here")
+        ''
+        >>> _package_stamp("json") != ""
+        True
+    """
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or spec.origin is None:
+        return ""
+    try:
+        info = os.stat(spec.origin)
+    except OSError:
+        return spec.origin
+    return f"{spec.origin} {info.st_size} {info.st_mtime_ns}"
 
 
 def input_key(
@@ -235,6 +260,42 @@ def store_in_background(directory: Path | None, key: str | None, value: object) 
             os.waitpid(pid, 0)
 
     _pending.append(wait)
+
+
+@contextlib.contextmanager
+def claimed(directory: Path | None, key: str | None) -> Iterator[bool]:
+    """Hold ``<key>.lock`` while the body computes and stores the entry of ``key``.
+
+    Yields False (and holds nothing) when the entry exists already, another process holds
+    the lock, or the lock cannot be made; the body should then skip the work. A
+    :func:`load` in another process waits for the entry while the lock is held.
+    """
+    if directory is None or key is None:
+        yield False
+        return
+    lock = directory / f"{key}.lock"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not trusted(directory) or (directory / f"{key}.pickle").exists():
+            yield False
+            return
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False  # someone else computes it
+            return
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(lock)  # after the entry is in place: a reader sees one or the other
+    finally:
+        os.close(fd)
 
 
 def _detach_stdio() -> None:

@@ -17,7 +17,7 @@ import typer
 
 from netauto import __version__, console
 from netauto.errors import InputError, NetautoError
-from netauto.launch import tune_process, verb_of
+from netauto.launch import DEFAULT_INVENTORY, DEFAULT_STATE_DIR, tune_process, verb_of
 from netauto.settings import Settings
 
 app = typer.Typer(
@@ -45,7 +45,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     inventory: Path = typer.Option(
-        Path("inventory"),
+        Path(DEFAULT_INVENTORY),
         "-i",
         "--inventory",
         envvar="NETAUTO_INVENTORY",
@@ -53,7 +53,7 @@ def root(
         show_default=True,
     ),
     state_dir: Path = typer.Option(
-        Path(".netauto"),
+        Path(DEFAULT_STATE_DIR),
         "--state-dir",
         envvar="NETAUTO_STATE_DIR",
         help="Where netauto keeps run history, audit log, snapshots and lab settings.",

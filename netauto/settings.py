@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import typer
+from netauto.launch import DEFAULT_INVENTORY, DEFAULT_STATE_DIR
+
+if TYPE_CHECKING:
+    import typer
 
 
 @dataclass
 class Settings:
     """Global options: where the SoT is and where netauto keeps its state."""
 
-    inventory: Path = Path("inventory")
-    state_dir: Path = Path(".netauto")
+    inventory: Path = Path(DEFAULT_INVENTORY)
+    state_dir: Path = Path(DEFAULT_STATE_DIR)
 
 
 def settings(ctx: typer.Context) -> Settings:

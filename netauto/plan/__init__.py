@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netauto.lazy import lazy_exports
-from netauto.plan.models import Plan
 
 if TYPE_CHECKING:
     from netauto.plan.build import Change, PlanResult, build_plan, diff_ledgers
     from netauto.plan.ledger import Ledger, load_ledger, save_ledger
+    from netauto.plan.models import Plan
     from netauto.sot.source import LoadedSoT, ledger_path
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "diff_ledgers",
     "ledger_path",
     "load_ledger",
+    "plan_as_saved",
     "plan_cache_key",
     "plan_for",
     "save_ledger",
@@ -38,11 +39,13 @@ _LAZY = {
     "build_plan": "netauto.plan.build",
     "diff_ledgers": "netauto.plan.build",
     "Ledger": "netauto.plan.ledger",
+    "Plan": "netauto.plan.models",
     "ledger_path": "netauto.sot.source",
     "load_ledger": "netauto.plan.ledger",
     "save_ledger": "netauto.plan.ledger",
 }
-"""Imported on first use: a stage that reads a cached plan needs only ``netauto.plan.models``."""
+"""Imported on first use: a stage that reads a cached plan needs only ``netauto.plan.models``,
+and computing a cache key (:func:`plan_cache_key`) needs none of them."""
 
 __getattr__ = lazy_exports(__name__, _LAZY)
 
@@ -84,6 +87,27 @@ def plan_cache_key(
     return cache.input_key("sot+plan", [*files, entry])
 
 
+def plan_as_saved(inventory: Path) -> tuple[str | None, LoadedSoT, Plan]:
+    """What a plain ``netauto plan`` computes, without writing anything: the cache key the
+    SoT and plan will have once ``plan`` has saved the ledger (:func:`plan_cache_key`),
+    the SoT and the plan.
+
+    Raises:
+        InputError: the SoT or the ledger is invalid, or a pool is exhausted.
+    """
+    from netauto.plan.build import build_plan, ledger_text_after
+    from netauto.plan.ledger import load_ledger
+    from netauto.sot.loader import load_sot
+    from netauto.sot.source import ledger_path
+
+    loaded = load_sot(inventory)
+    old = load_ledger(ledger_path(inventory))
+    result = build_plan(loaded.sot, old, locations=loaded.locations)
+    text = ledger_text_after(result, old)
+    key = plan_cache_key(inventory, ledger_text=None if text is None else text.encode("utf-8"))
+    return key, loaded, result.plan
+
+
 def sot_and_plan(inventory: Path, cache_dir: Path | None = None) -> tuple[LoadedSoT, Plan]:
     """The validated SoT at ``inventory`` and its plan (with the ledger; writes no ledger).
 
@@ -95,6 +119,7 @@ def sot_and_plan(inventory: Path, cache_dir: Path | None = None) -> tuple[Loaded
         InputError: the SoT or the ledger is invalid, or a pool is exhausted.
     """
     from netauto import cache
+    from netauto.plan.models import Plan
     from netauto.sot.source import LoadedSoT
 
     key = plan_cache_key(inventory) if cache_dir is not None else None

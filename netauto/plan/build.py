@@ -97,6 +97,12 @@ class PlanResult(BaseModel):
     changes: list[Change]
 
 
+def ledger_text_after(result: PlanResult, old: Ledger | None) -> str | None:
+    """The ledger text ``netauto plan`` writes for ``result`` built on the ledger ``old``;
+    None when the file stays as it is (no change, and a ledger file exists)."""
+    return result.ledger.to_yaml() if result.changes or old is None else None
+
+
 def diff_ledgers(old: Ledger, new: Ledger) -> list[Change]:
     """Every allocation added, changed or freed between two ledgers, in key order.
 

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from netauto.console import err, out
 from netauto.errors import CheckFailed, InputError, Problem
-from netauto.plan.build import Change, PlanResult, build_plan
+from netauto.plan.build import Change, PlanResult, build_plan, ledger_text_after
 from netauto.plan.explain import explain_site
 from netauto.plan.formats import Format, plan_text
 from netauto.plan.ledger import load_ledger, save_ledger
@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
                     "run `netauto plan` and commit it"
                 )
         else:
-            text = result.ledger.to_yaml() if result.changes or old is None else None
+            text = ledger_text_after(result, old)
             # The cache is written by a background process (see netauto.cache); the CLI
             # waits for it unless the process ends at once (netauto.cli.QUICK_EXIT_VERBS).
             _cache_plan(opts.inventory, opts.state_dir, ledger_file, text, loaded, result)

@@ -13,11 +13,10 @@ import typer
 from netauto import console
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
-from netauto.render.engine import default_template_dir, stale_outputs
-from netauto.render.frrsyntax import discard, start_syntax_runs, vtysh_path
-from netauto.render.models import Finding, RenderedConfig, RenderOptions
-from netauto.render.parallel import cores, render_checked
-from netauto.settings import settings
+from netauto.render.paths import default_template_dir, stale_outputs
+from netauto.render.vtysh import drop_prestarted
+from netauto.render.warm import Outcome, cached_outcome, outcome_of, parser_name, write_outcome
+from netauto.settings import Settings, settings
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -46,24 +45,24 @@ are printed and do not fail. --check runs the checks only and writes nothing.
 """
 
 
-def _summary(rendered: list[RenderedConfig], findings: list[Finding], written: bool) -> Table:
+def _summary(outcome: Outcome, written: bool) -> Table:
     from rich import box  # only for the table: `render -q` does not import it (~3 ms)
     from rich.table import Table
 
-    per_host = Counter((f.hostname, f.severity) for f in findings)
+    per_host = Counter((f.hostname, f.severity) for f in outcome.findings)
     table = Table(box=box.SIMPLE, title="render" + ("" if written else " (nothing written)"))
     for column in ("host", "platform", "files", "lines", "templates", "checks"):
         table.add_column(column, justify="right" if column in ("lines", "templates") else "left")
-    for config in rendered:
-        errors = per_host[(config.hostname, "error")]
-        warnings = per_host[(config.hostname, "warning")]
+    for host in outcome.hosts:
+        errors = per_host[(host.hostname, "error")]
+        warnings = per_host[(host.hostname, "warning")]
         status = "ok" if not errors and not warnings else f"{errors} errors, {warnings} warnings"
         table.add_row(
-            config.hostname,
-            config.platform,
-            " ".join(f.filename for f in config.files()),
-            str(sum(f.text.count("\n") for f in config.files())),
-            str(len({t for f in config.files() for t in f.templates})),
+            host.hostname,
+            host.platform,
+            " ".join(name for name, _ in host.files),
+            str(host.lines),
+            str(host.templates),
             status,
         )
     return table
@@ -88,48 +87,26 @@ def render(
     ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No table, only findings."),
 ) -> None:
-    from netauto.plan import sot_and_plan
-
     opts = settings(ctx)
-    # FRR's parser builds its command tables (~40 ms per vtysh) on the second core while
-    # this one loads the plan; the configs are fed to it once rendered.
-    syntax = start_syntax_runs(min(cores(), 2))
-    try:
-        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
-        known_sites = {s.slug for s in loaded.sot.sites}
-        bad = [s for s in ebgp_site if s not in known_sites]
-        if bad:
-            raise InputError(
-                [Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad]
-            )
-    except BaseException:
-        discard(syntax)  # not needed: close and wait
-        raise
-    options = RenderOptions(ebgp_sites=frozenset(ebgp_site))
     template_dir = templates or default_template_dir()
-    # Every process writes its files into a private staging directory beside the output;
-    # it is published only when every check passed (one rename when the output is new,
-    # else one atomic rename per file), and removed otherwise.
-    stage = None
+    outcome = None
+    if not (host or site or ebgp_site or templates):
+        # rendered ahead by `netauto plan` (netauto.render.warm), or by an earlier render
+        outcome = cached_outcome(opts.inventory, opts.state_dir / "cache", template_dir)
+    if outcome is not None:
+        drop_prestarted()  # FRR's parser already checked these configs
     existed = output.is_dir()
+    # Files are written into a private staging directory beside the output; it is
+    # published only when every check passed (one rename when the output is new, else
+    # one atomic rename per file), and removed otherwise.
+    stage = None
     try:
-        try:
-            stage = None if check else staging_dir(output)
-        except OSError:
-            discard(syntax)
-            raise
-        rendered, findings = render_checked(
-            loaded.sot,
-            plan,
-            host or None,
-            site or None,
-            options,
-            template_dir,
-            stage=stage,
-            syntax=syntax,
-        )
-        errors = [f for f in findings if f.severity == "error"]
-        write = not check and not errors
+        stage = None if check else staging_dir(output)
+        if outcome is None:
+            outcome = _render_now(opts, host, site, ebgp_site, template_dir, stage)
+        elif stage is not None and not outcome.errors():
+            write_outcome(stage, outcome)
+        write = not check and not outcome.errors()
         if write and stage is not None:
             publish_dir(stage, output)
             stage = None
@@ -146,16 +123,68 @@ def render(
     finally:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
-    for finding in findings:
+    _report(outcome, output, write, quiet, existed and not host and not site)
+
+
+def _render_now(
+    opts: Settings,
+    host: list[str],
+    site: list[str],
+    ebgp_site: list[str],
+    template_dir: Path,
+    stage: Path | None,
+) -> Outcome:
+    """Render and check now (every process writes its files into ``stage``)."""
+    from netauto.plan import sot_and_plan
+    from netauto.render.frrsyntax import discard, start_syntax_runs
+    from netauto.render.models import RenderOptions
+    from netauto.render.parallel import cores, render_checked
+
+    # FRR's parser builds its command tables (~40 ms per vtysh) on the second core while
+    # this one loads the plan; the configs are fed to it once rendered.
+    syntax = start_syntax_runs(min(cores(), 2))
+    try:
+        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
+        known_sites = {s.slug for s in loaded.sot.sites}
+        bad = [s for s in ebgp_site if s not in known_sites]
+        if bad:
+            raise InputError(
+                [Problem(None, None, "--ebgp-site", f"unknown site {s!r}") for s in bad]
+            )
+    except BaseException:
+        discard(syntax)  # not needed: close and wait
+        raise
+    rendered, findings = render_checked(
+        loaded.sot,
+        plan,
+        host or None,
+        site or None,
+        RenderOptions(ebgp_sites=frozenset(ebgp_site)),
+        template_dir,
+        stage=stage,
+        syntax=syntax,
+    )
+    return outcome_of(rendered, findings, parser_name())
+
+
+def _report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool) -> None:
+    """Print the findings, the table (unless ``quiet``), stale files and the summary line;
+    raise :class:`CheckFailed` on errors. ``whole``: everything was rendered into an
+    output directory that existed before."""
+    errors = outcome.errors()
+    if outcome.findings:
+        from rich.markup import escape  # a message may hold brackets (vtysh's, a name's)
+    for finding in outcome.findings:
         colour = "red" if finding.severity == "error" else "yellow"
         console.err.print(
-            f"[{colour}]{finding.severity}:[/] {finding}", markup=True, highlight=False
+            f"[{colour}]{finding.severity}:[/] {escape(finding.text)}",
+            markup=True,
+            highlight=False,
         )
     if not quiet:
-        console.out.print(_summary(rendered, findings, write))
-    if write and existed and not host and not site:
-        written = {f.filename for c in rendered for f in c.files()}
-        stale = stale_outputs(os.listdir(output), written)
+        console.out.print(_summary(outcome, write))
+    if write and whole:
+        stale = stale_outputs(os.listdir(output), outcome.filenames())
         if stale:
             more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
             console.plain(
@@ -163,11 +192,10 @@ def render(
                 f"(hosts no longer in the plan?): {', '.join(stale[:10])}{more}; "
                 "remove them if they are stale"
             )
-    parser = "FRR parser: vtysh --dryrun" if vtysh_path() else "FRR parser: not installed"
-    files = sum(len(c.files()) for c in rendered)
+    files = sum(len(host.files) for host in outcome.hosts)
     console.plain(
-        f"{len(rendered)} hosts, {files} files, {len(errors)} errors, "
-        f"{len(findings) - len(errors)} warnings ({parser})"
+        f"{len(outcome.hosts)} hosts, {files} files, {len(errors)} errors, "
+        f"{len(outcome.findings) - len(errors)} warnings (FRR parser: {outcome.parser})"
         + (f"; written to {output}" if write else "; nothing written")
     )
     if errors:

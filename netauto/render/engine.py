@@ -24,6 +24,7 @@ from netauto.errors import InputError, Problem
 from netauto.plan.models import Plan
 from netauto.render.context import ascii_text, device_context, vm_context
 from netauto.render.models import RenderedConfig, RenderedFile, RenderOptions
+from netauto.render.paths import default_template_dir, source_template_dir
 from netauto.render.policy import PolicyIndex, policy_index
 from netauto.sot.models import SoT
 
@@ -31,35 +32,6 @@ DEVICE_TEMPLATE = "device.j2"
 VM_TEMPLATE = "linux/vm.network.j2"
 #: Side files a platform renders beside its config: template -> file suffix.
 SIDE_FILES: dict[str, list[tuple[str, str]]] = {"frr": [("frr/filter.nft.j2", ".nft")]}
-
-
-OUTPUT_SUFFIXES = (".conf", ".nft", ".network")
-"""The kinds of file render writes (device config, FRR packet filter, VM network file)."""
-
-
-def stale_outputs(present: list[str], written: set[str]) -> list[str]:
-    """Files in an output directory that look like render's but were not written this time
-    (left by hosts no longer in the plan), sorted.
-
-    Examples:
-        >>> stale_outputs(["a.conf", "a.nft", "old.conf", "notes.txt"], {"a.conf", "a.nft"})
-        ['old.conf']
-    """
-    return sorted(n for n in present if n.endswith(OUTPUT_SUFFIXES) and n not in written)
-
-
-def default_template_dir() -> Path:
-    """``$NETAUTO_TEMPLATES`` if set, else the ``templates/`` folder of the source tree."""
-    env = os.environ.get("NETAUTO_TEMPLATES")
-    if env:
-        return Path(env)
-    return _source_templates()
-
-
-@lru_cache(maxsize=1)
-def _source_templates() -> Path:
-    # resolve() stats every path component: once per process, not once per device
-    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def _ipv4_mask(value: object) -> str:
@@ -144,7 +116,7 @@ def environment(template_dir: Path) -> jinja2.Environment:
     netauto's own templates are compiled once per user and kept (:func:`template_cache_dir`);
     a ``--templates`` directory is compiled on every run (nothing piles up for copies).
     """
-    cache_dir = template_cache_dir() if template_dir == _source_templates() else None
+    cache_dir = template_cache_dir() if template_dir == source_template_dir() else None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir else None,

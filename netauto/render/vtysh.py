@@ -79,3 +79,17 @@ def take_prestarted(count: int) -> list[DryRun]:
     taken = _prestarted[:count]
     del _prestarted[:count]
     return taken
+
+
+def drop_prestarted() -> None:
+    """Stop the dry runs :func:`prestart` started that nobody took (a render answered from
+    the cache needs none): killed, not fed, so none is waited for longer than its exit."""
+    while _prestarted:
+        run = _prestarted.pop()
+        with contextlib.suppress(OSError):
+            run.process.kill()
+        run.process.wait()
+        if run.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                run.process.stdin.close()
+        run.output.close()

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from netauto.errors import InputError, Problem
-from netauto.sot import models
+
+if TYPE_CHECKING:
+    from netauto.sot import models
 
 LEDGER_FILE = "allocations.yml"
 """The plan's allocation ledger: kept in the inventory directory, not read as SoT."""

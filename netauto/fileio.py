@@ -88,10 +88,15 @@ def write_new(path: Path, content: str | bytes, mode: int = 0o644) -> None:
         os.close(fd)
 
 
+def staging_name(target: Path) -> Path:
+    """A name for a private directory beside ``target`` that no other run uses."""
+    target = target.absolute()  # "-o ." has no name of its own
+    return target.with_name(f".{target.name}.{os.getpid()}.{next(_serial)}.tmp")
+
+
 def staging_dir(target: Path) -> Path:
     """A new private directory beside ``target``, to be published as ``target`` later."""
-    target = target.absolute()  # "-o ." has no name of its own
-    stage = target.with_name(f".{target.name}.{os.getpid()}.{next(_serial)}.tmp")
+    stage = staging_name(target)
     stage.parent.mkdir(parents=True, exist_ok=True)
     os.mkdir(stage, 0o755)
     return stage

@@ -88,6 +88,39 @@ DEFAULT_STATE_DIR = ".netauto"
 """The defaults of ``--inventory`` and ``--state-dir`` (also in :mod:`netauto.settings`)."""
 
 
+def global_paths(argv: list[str]) -> tuple[str, str, str, list[str]] | None:
+    """(inventory, state dir, verb, the verb's own arguments) of a command line, or None
+    when it holds an option before the verb other than ``-i``/``--inventory`` and
+    ``--state-dir``, or no verb.
+
+    Examples:
+        >>> global_paths(["-i", "inv", "--state-dir", "st", "render", "-q"])
+        ('inv', 'st', 'render', ['-q'])
+        >>> global_paths(["--inventory=inv", "plan"])[:3]
+        ('inv', '.netauto', 'plan')
+        >>> global_paths(["--help", "plan"]) is None
+        True
+    """
+    values = {
+        "inventory": os.environ.get("NETAUTO_INVENTORY") or DEFAULT_INVENTORY,
+        "state_dir": os.environ.get("NETAUTO_STATE_DIR") or DEFAULT_STATE_DIR,
+    }
+    names = {"-i": "inventory", "--inventory": "inventory", "--state-dir": "state_dir"}
+    for index, arg in enumerate(argv):
+        option, equals, value = arg.partition("=")
+        if not arg.startswith("-"):
+            if argv[index - 1 : index] and argv[index - 1] in names:
+                continue  # the value of the option before
+            return values["inventory"], values["state_dir"], arg, argv[index + 1 :]
+        if option not in names:
+            return None
+        if equals:
+            values[names[option]] = value
+        elif index + 1 < len(argv):
+            values[names[option]] = argv[index + 1]
+    return None
+
+
 def plain_plan_paths(argv: list[str]) -> tuple[str, str] | None:
     """(inventory, state dir) of a plain ``netauto plan`` (global options only, no option
     of ``plan`` itself), or None for any other command line.
@@ -95,27 +128,39 @@ def plain_plan_paths(argv: list[str]) -> tuple[str, str] | None:
     Examples:
         >>> plain_plan_paths(["-i", "inv", "--state-dir", "st", "plan"])
         ('inv', 'st')
-        >>> plain_plan_paths(["--inventory=inv", "plan"])[0]
-        'inv'
         >>> plain_plan_paths(["plan", "--diff"]) is None, plain_plan_paths(["render"]) is None
         (True, True)
     """
-    values = {
-        "inventory": os.environ.get("NETAUTO_INVENTORY") or DEFAULT_INVENTORY,
-        "state_dir": os.environ.get("NETAUTO_STATE_DIR") or DEFAULT_STATE_DIR,
-    }
-    names = {"-i": "inventory", "--inventory": "inventory", "--state-dir": "state_dir"}
-    args = iter(argv)
-    for arg in args:
-        option, equals, value = arg.partition("=")
-        if arg == "plan":
-            if next(args, None) is not None:
-                return None
-            return values["inventory"], values["state_dir"]
-        if option not in names:
-            return None
-        values[names[option]] = value if equals else next(args, "")
-    return None
+    found = global_paths(argv)
+    if found is None or found[2] != "plan" or found[3]:
+        return None
+    return found[0], found[1]
+
+
+RENDER_OWN_WORK = ("--host", "--site", "--ebgp-site", "--templates", "--help", "-h")
+"""Options of ``render`` that never use a render done ahead."""
+
+
+def rendered_ahead(argv: list[str]) -> bool:
+    """Whether this ``render`` command line will find a render done ahead in the cache (or
+    one still running): then it needs no vtysh of its own."""
+    found = global_paths(argv)
+    if found is None or any(a.partition("=")[0] in RENDER_OWN_WORK for a in found[3]):
+        return False
+    from pathlib import Path
+
+    from netauto.plan import plan_cache_key
+    from netauto.render.paths import default_template_dir
+    from netauto.render.warm import render_key
+
+    inventory, cache = Path(found[0]), Path(found[1]) / "cache"
+    try:
+        key = render_key(plan_cache_key(inventory), default_template_dir())
+        return key is not None and (
+            (cache / f"{key}.pickle").exists() or (cache / f"{key}.lock").exists()
+        )
+    except Exception:  # a guess only: render reports any real problem itself
+        return False
 
 
 def start_render_ahead(argv: list[str]) -> None:
@@ -153,6 +198,8 @@ def start_early_work(argv: list[str]) -> None:
         return
     verb = verb_of(argv)
     if verb == "render" and "--help" not in argv and "-h" not in argv:
+        if rendered_ahead(argv):
+            return
         from netauto.render import vtysh
 
         vtysh.prestart(min(2, len(os.sched_getaffinity(0))))  # one per render process

@@ -15,7 +15,14 @@ from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
 from netauto.render.paths import default_template_dir, stale_outputs
 from netauto.render.vtysh import drop_prestarted
-from netauto.render.warm import Outcome, cached_outcome, outcome_of, parser_name, write_outcome
+from netauto.render.warm import (
+    Outcome,
+    cached_outcome,
+    outcome_of,
+    parser_name,
+    take_files,
+    write_outcome,
+)
 from netauto.settings import Settings, settings
 
 if TYPE_CHECKING:
@@ -89,11 +96,11 @@ def render(
 ) -> None:
     opts = settings(ctx)
     template_dir = templates or default_template_dir()
-    outcome = None
+    cached = None
     if not (host or site or ebgp_site or templates):
-        # rendered ahead by `netauto plan` (netauto.render.warm), or by an earlier render
-        outcome = cached_outcome(opts.inventory, opts.state_dir / "cache", template_dir)
-    if outcome is not None:
+        # rendered ahead by `netauto plan` (netauto.render.warm)
+        cached = cached_outcome(opts.inventory, opts.state_dir / "cache", template_dir)
+    if cached is not None:
         drop_prestarted()  # FRR's parser already checked these configs
     existed = output.is_dir()
     # Files are written into a private staging directory beside the output; it is
@@ -101,11 +108,16 @@ def render(
     # one atomic rename per file), and removed otherwise.
     stage = None
     try:
-        stage = None if check else staging_dir(output)
-        if outcome is None:
+        if cached is None:
+            stage = None if check else staging_dir(output)
             outcome = _render_now(opts, host, site, ebgp_site, template_dir, stage)
-        elif stage is not None and not outcome.errors():
-            write_outcome(stage, outcome)
+        else:
+            outcome = cached.outcome
+            if not check and not outcome.errors():
+                stage = take_files(cached.files, output) if cached.files else None
+                if stage is None:
+                    stage = staging_dir(output)
+                    write_outcome(stage, outcome)
         write = not check and not outcome.errors()
         if write and stage is not None:
             publish_dir(stage, output)

@@ -8,9 +8,12 @@ forks a process that runs :func:`render_ahead`: it builds the same plan on the s
 while the first builds it for ``plan``, renders and checks every host exactly as a
 ``netauto render`` with its defaults does, and stores the result in the cache under a key
 made of all those inputs as they will be once ``plan`` has saved the ledger
-(:func:`render_key`). A later ``netauto render`` with its defaults finds it
-(:func:`cached_outcome`, waiting for a render ahead that is still running), writes the
-files and reports, instead of rendering again.
+(:func:`render_key`), with the files themselves in ``<key>.files`` beside it (written by
+two processes while FRR's parser runs, as render writes them). A later ``netauto render``
+with its defaults finds it (:func:`cached_outcome`, waiting for a render ahead that is
+still running), moves the files into place (:func:`take_files`; one rename when the
+output directory is new, else one per file, as render publishes its own) or writes them
+when they cannot be moved, and reports, instead of rendering again.
 
 Anything that differs (a template edited, FRR upgraded, the SoT or the ledger changed,
 ``--host``/``--site``/``--ebgp-site``/``--templates`` given) is a miss, and render does
@@ -21,6 +24,10 @@ render answered from the cache imports neither Jinja2 nor pydantic.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -29,6 +36,10 @@ from netauto.fileio import write_new
 
 if TYPE_CHECKING:
     from netauto.render.models import Finding, RenderedConfig
+
+
+STALE_STAGE = 3600.0
+"""Seconds after which a render ahead's unfinished directory is taken as abandoned."""
 
 
 class HostFiles(NamedTuple):
@@ -107,8 +118,9 @@ def parser_name() -> str:
 def render_key(plan_key: str | None, template_dir: Path) -> str | None:
     """The cache key of a default render of the SoT and plan stored under ``plan_key``
     with the templates in ``template_dir`` (None when there is no plan key or a template
-    cannot be read). It covers every template file and the ``vtysh`` binary; netauto's
-    own code is in every key (:func:`netauto.cache.input_key`)."""
+    cannot be read). It covers the bytes of every template file and the ``vtysh`` binary
+    (its path, size and modification time: an FRR upgrade replaces it); netauto's own
+    code is in every key (:func:`netauto.cache.input_key`)."""
     from netauto.cache import input_key
     from netauto.render.vtysh import vtysh_path
 
@@ -119,19 +131,51 @@ def render_key(plan_key: str | None, template_dir: Path) -> str | None:
     except OSError:
         return None
     vtysh = vtysh_path()
-    files: list[tuple[str, Path | None]] = [("template", p) for p in templates]
-    files.append(("vtysh", Path(vtysh) if vtysh else None))
-    return input_key(f"render (defaults) of {plan_key}", files)
+    try:
+        info = os.stat(vtysh) if vtysh else None
+    except OSError:
+        return None
+    frr = f"{vtysh} {info.st_size} {info.st_mtime_ns}" if info else "none"
+    return input_key(f"render (defaults) of {plan_key} with vtysh {frr}", templates)
 
 
-def cached_outcome(inventory: Path, cache_dir: Path, template_dir: Path) -> Outcome | None:
+class Cached(NamedTuple):
+    """A stored render: its outcome, and the directory of its files written ahead."""
+
+    outcome: Outcome
+    files: Path | None
+    """``<key>.files`` in the cache: every file of the outcome, written when it had no
+    error; None when there is none (taken by an earlier render, or never written)."""
+
+
+def cached_outcome(inventory: Path, cache_dir: Path, template_dir: Path) -> Cached | None:
     """The stored result of a default render of the SoT at ``inventory`` as it is now
     (its files and ledger), or None. A render ahead still running is waited for."""
     from netauto import cache
     from netauto.plan import plan_cache_key
 
-    hit = cache.load(cache_dir, render_key(plan_cache_key(inventory), template_dir))
-    return hit if isinstance(hit, Outcome) else None
+    key = render_key(plan_cache_key(inventory), template_dir)
+    hit = cache.load(cache_dir, key)
+    if not isinstance(hit, Outcome):
+        return None
+    files = cache_dir / f"{key}.files"
+    return Cached(hit, files if cache.trusted(files) and files.is_dir() else None)
+
+
+def take_files(files: Path, output: Path) -> Path | None:
+    """Move a directory of files written ahead to a new staging directory beside
+    ``output`` (see :func:`netauto.fileio.staging_dir`) and return that; None when it
+    cannot be moved there (another filesystem, or another render took it first), and
+    the files are then written again."""
+    from netauto.fileio import staging_name
+
+    stage = staging_name(output)
+    try:
+        stage.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(files, stage)
+    except OSError:
+        return None
+    return stage
 
 
 def render_ahead(inventory: Path, state_dir: Path) -> None:
@@ -154,8 +198,32 @@ def render_ahead(inventory: Path, state_dir: Path) -> None:
     key = render_key(plan_key, template_dir)
     cache_dir = state_dir / "cache"
     with cache.claimed(cache_dir, key) as mine:
-        if mine:
+        if not mine:
+            return
+        _prune_files(cache_dir)
+        stage = cache_dir / f"{key}.files.{os.getpid()}.tmp"
+        os.mkdir(stage, 0o755)  # the mode render's own staging directory gets
+        try:
             rendered, findings = render_checked(
-                loaded.sot, plan, options=RenderOptions(), template_dir=template_dir
+                loaded.sot, plan, options=RenderOptions(), template_dir=template_dir, stage=stage
             )
-            cache.store(cache_dir, key, outcome_of(rendered, findings, parser_name()))
+            outcome = outcome_of(rendered, findings, parser_name())
+            if not outcome.errors():  # as render: files only when every check passed
+                os.rename(stage, cache_dir / f"{key}.files")
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)  # unless renamed
+        cache.store(cache_dir, key, outcome)
+
+
+def _prune_files(cache_dir: Path) -> None:
+    """Remove the files written ahead for renders no longer stored (and any left by a
+    render ahead that was killed)."""
+    now = time.time()
+    for entry in cache_dir.glob("*.files*"):
+        key = entry.name.split(".", 1)[0]
+        if entry.name.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                if now - entry.stat().st_mtime > STALE_STAGE:  # not another one running
+                    shutil.rmtree(entry, ignore_errors=True)
+        elif not (cache_dir / f"{key}.pickle").exists():
+            shutil.rmtree(entry, ignore_errors=True)

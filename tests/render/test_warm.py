@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from netauto.launch import plain_plan_paths
+from netauto.launch import global_paths, plain_plan_paths, rendered_ahead
 from netauto.plan import plan_cache_key, sot_and_plan
 from netauto.render import cli as render_cli
 from netauto.render.parallel import render_checked
 from netauto.render.paths import default_template_dir
+from netauto.render.vtysh import vtysh_path
 from netauto.render.warm import (
     Outcome,
     cached_outcome,
@@ -43,10 +44,13 @@ def test_the_stored_render_is_what_render_makes_once_plan_has_saved_the_ledger(
     assert cached_outcome(inv, cache, default_template_dir()) is None
     assert cli("-i", inv, "--state-dir", state, "plan").code == 0
     stored = cached_outcome(inv, cache, default_template_dir())
-    assert isinstance(stored, Outcome) and stored.hosts
+    assert stored is not None and stored.outcome.hosts and stored.files is not None
     loaded, plan = sot_and_plan(inv)
     fresh = outcome_of(*render_checked(loaded.sot, plan), parser_name())
-    assert stored == fresh
+    assert stored.outcome == fresh
+    assert {p.name: p.read_text() for p in stored.files.iterdir()} == {
+        name: text for host in fresh.hosts for name, text in host.files
+    }
 
 
 def test_render_answers_from_the_stored_render_and_writes_the_same_files(
@@ -60,15 +64,26 @@ def test_render_answers_from_the_stored_render_and_writes_the_same_files(
     def no_rendering(*args: object) -> Outcome:
         raise AssertionError("rendered again instead of using the stored render")
 
+    files = list((state / "cache").glob("*.files"))
+    assert len(files) == 1  # written ahead
+    argv = ["-i", str(inv), "--state-dir", str(state), "render", "-o", "x"]
+    assert rendered_ahead(argv) and not rendered_ahead([*argv, "--host", "hub-01-r1"])
     with monkeypatch.context() as patch:
         patch.setattr(render_cli, "_render_now", no_rendering)
-        cached = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / "cached")
-    assert (cached.code, cached.out, cached.err.replace("cached", "")) == (
-        fresh.code,
-        fresh.out,
-        fresh.err.replace("fresh", ""),
-    )
-    assert _files(tmp_path / "cached") == _files(tmp_path / "fresh")
+        # the first takes the files written ahead, the second writes them from the cache
+        for name in ("cached", "again"):
+            cached = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / name)
+            assert (cached.code, cached.out, cached.err.replace(name, "")) == (
+                fresh.code,
+                fresh.out,
+                fresh.err.replace("fresh", ""),
+            )
+            assert _files(tmp_path / name) == _files(tmp_path / "fresh")
+            assert not files[0].exists()
+    modes = {
+        p.stat().st_mode for d in ("fresh", "cached", "again") for p in (tmp_path / d).iterdir()
+    }
+    assert len(modes) == 1
 
 
 def test_options_a_template_or_the_ledger_changing_are_misses(
@@ -104,6 +119,8 @@ def test_options_a_template_or_the_ledger_changing_are_misses(
 
 def test_a_plain_plan_is_told_apart_from_other_command_lines() -> None:
     assert plain_plan_paths(["plan"]) == ("inventory", ".netauto")
+    assert plain_plan_paths(["-i", "render", "plan"]) == ("render", ".netauto")
+    assert global_paths(["-i", "x", "--state-dir"]) is None
     assert plain_plan_paths(["-i", "a", "--state-dir=b", "plan"]) == ("a", "b")
     for argv in (["plan", "--prune"], ["--help", "plan"], ["render"], ["plan", "-f", "json"]):
         assert plain_plan_paths(argv) is None
@@ -133,3 +150,24 @@ def test_plan_then_render_from_the_console_script_equals_a_render_without_early_
         if early:
             assert list((state / "cache").glob("*.pickle"))  # the plan and the render ahead
     assert seen[:2] == seen[2:]
+
+
+@pytest.mark.skipif(vtysh_path() is None, reason="FRR (vtysh) is not installed")
+def test_a_render_ahead_that_found_errors_keeps_no_files_and_render_reports_them(
+    inv: Path, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "templates"  # FRR's parser rejects one line of every FRR config
+    shutil.copytree(default_template_dir(), bad)
+    base = bad / "frr" / "base.j2"
+    base.write_text(base.read_text() + "ip frobnicate\n")
+    monkeypatch.setenv("NETAUTO_TEMPLATES", str(bad))
+    state = tmp_path / "state"
+    assert cli("-i", inv, "--state-dir", state, "plan").code == 0
+    fresh = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / "fresh")
+    render_ahead(inv, state)
+    assert not list((state / "cache").glob("*.files*"))
+    monkeypatch.setattr(render_cli, "_render_now", None)  # must not be called
+    cached = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / "cached")
+    assert fresh.code == cached.code == 1 and "frobnicate" in cached.err
+    assert cached.err.replace("cached", "") == fresh.err.replace("fresh", "")
+    assert not (tmp_path / "cached").exists() and not (tmp_path / "fresh").exists()

@@ -175,11 +175,17 @@ def trusted(path: Path) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def load(directory: Path | None, key: str | None) -> object | None:
+def load(
+    directory: Path | None,
+    key: str | None,
+    wait: float | None = None,
+    waiting: Callable[[], None] | None = None,
+) -> object | None:
     """The entry stored under ``key``, or None (absent, untrusted or unreadable).
 
-    An entry still being written by :func:`store_in_background` (its lock is held) is
-    waited for, at most ``WRITER_WAIT`` seconds.
+    An entry still being written by another process (its lock is held) is waited for, at
+    most ``wait`` seconds (default ``WRITER_WAIT``); ``waiting`` is called once if that
+    takes more than a second (to tell the user why nothing happens).
     """
     if directory is None or key is None:
         return None
@@ -187,7 +193,7 @@ def load(directory: Path | None, key: str | None) -> object | None:
     if not trusted(directory):
         return None
     if not path.exists():
-        _wait_for_writer(directory / f"{key}.lock")
+        _wait_for_writer(directory / f"{key}.lock", WRITER_WAIT if wait is None else wait, waiting)
     if not trusted(path):
         return None
     try:
@@ -199,26 +205,30 @@ def load(directory: Path | None, key: str | None) -> object | None:
 
 
 WRITER_WAIT = 30.0
-"""Seconds :func:`load` waits for an entry a background writer is storing."""
+"""Seconds :func:`load` waits by default for an entry another process is storing."""
 
 _pending: list[Callable[[], None]] = []
 """Waiters of background stores this process started (see :func:`wait_for_stores`)."""
 
 
-def _wait_for_writer(lock: Path) -> None:
+def _wait_for_writer(lock: Path, wait: float, waiting: Callable[[], None] | None) -> None:
     try:
         fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return  # no writer
     try:
-        deadline = time.monotonic() + WRITER_WAIT
+        start = time.monotonic()
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
                 return
             except BlockingIOError:
-                if time.monotonic() > deadline:
+                waited = time.monotonic() - start
+                if waited > wait:
                     return
+                if waiting is not None and waited > 1.0:
+                    waiting()
+                    waiting = None
                 time.sleep(0.002)
     finally:
         os.close(fd)

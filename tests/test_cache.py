@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -115,3 +117,26 @@ def test_a_dead_writer_leaves_a_miss_not_a_hang(tmp_path: Path) -> None:
     directory.mkdir(mode=0o700)
     (directory / "k.lock").write_text("")  # a writer killed before it stored anything
     assert cache.load(directory, "k") is None
+
+
+def test_a_claimed_entry_is_waited_for_and_a_long_wait_is_announced(tmp_path: Path) -> None:
+    directory, key = tmp_path / "cache", "k" * 64
+    started, calls = threading.Event(), []
+
+    def writer() -> None:
+        with cache.claimed(directory, key) as mine:
+            assert mine
+            started.set()
+            time.sleep(1.3)
+            cache.store(directory, key, "value")
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    started.wait()
+    with cache.claimed(directory, key) as second:
+        assert not second  # one process computes an entry
+    assert cache.load(directory, key, 10, lambda: calls.append(1)) == "value"
+    assert calls == [1]
+    thread.join()
+    with cache.claimed(directory, key) as again:
+        assert not again  # stored already

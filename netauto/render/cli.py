@@ -99,7 +99,12 @@ def render(
     cached = None
     if not (host or site or ebgp_site or templates):
         # rendered ahead by `netauto plan` (netauto.render.warm)
-        cached = cached_outcome(opts.inventory, opts.state_dir / "cache", template_dir)
+        cached = cached_outcome(
+            opts.inventory,
+            opts.state_dir / "cache",
+            template_dir,
+            lambda: console.plain("waiting for the render `netauto plan` started ahead..."),
+        )
     if cached is not None:
         drop_prestarted()  # FRR's parser already checked these configs
     existed = output.is_dir()

@@ -28,7 +28,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -148,14 +148,25 @@ class Cached(NamedTuple):
     error; None when there is none (taken by an earlier render, or never written)."""
 
 
-def cached_outcome(inventory: Path, cache_dir: Path, template_dir: Path) -> Cached | None:
+AHEAD_WAIT = 600.0
+"""Seconds render waits at most for a render ahead still running (a province of a few
+thousand communes takes tens of seconds); then it renders by itself."""
+
+
+def cached_outcome(
+    inventory: Path,
+    cache_dir: Path,
+    template_dir: Path,
+    waiting: Callable[[], None] | None = None,
+) -> Cached | None:
     """The stored result of a default render of the SoT at ``inventory`` as it is now
-    (its files and ledger), or None. A render ahead still running is waited for."""
+    (its files and ledger), or None. A render ahead still running is waited for
+    (``waiting`` is called if that takes more than a second)."""
     from netauto import cache
     from netauto.plan import plan_cache_key
 
     key = render_key(plan_cache_key(inventory), template_dir)
-    hit = cache.load(cache_dir, key)
+    hit = cache.load(cache_dir, key, AHEAD_WAIT, waiting)
     if not isinstance(hit, Outcome):
         return None
     files = cache_dir / f"{key}.files"

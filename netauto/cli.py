@@ -16,7 +16,8 @@ from pathlib import Path
 import typer
 
 from netauto import __version__, console
-from netauto.errors import InputError, NetautoError
+from netauto.console import report_error
+from netauto.errors import NetautoError
 from netauto.launch import DEFAULT_INVENTORY, DEFAULT_STATE_DIR, tune_process, verb_of
 from netauto.settings import Settings
 
@@ -122,23 +123,6 @@ def register_stages(stages: list[str] | None = None) -> None:
         importlib.import_module(STAGE_MODULES[stage]).register(app)
         _registered.add(stage)
     _reflow_help(app)
-
-
-def report_error(exc: NetautoError) -> None:
-    """Print an error the way every verb does: one ``Error:`` line per problem."""
-    from rich.markup import escape
-
-    err = console.err
-    if isinstance(exc, InputError):
-        count = len(exc.problems)
-        for problem in exc.problems[:200]:
-            err.print(f"[bold red]Error:[/] {escape(str(problem))}", markup=True, highlight=False)
-        if count > 200:
-            err.print(f"... and {count - 200} more problems")
-        if count > 1:
-            err.print(f"{count} problems found; nothing was written.")
-    else:
-        err.print(f"[bold red]Error:[/] {escape(str(exc))}")
 
 
 QUICK_EXIT_VERBS = frozenset({"plan", "render"})

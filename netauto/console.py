@@ -14,6 +14,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from netauto.errors import InputError, NetautoError
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -46,3 +48,20 @@ def plain(text: str) -> None:
         console.print(text, markup=False, highlight=False)
     else:
         sys.stderr.write(text + "\n")
+
+
+def report_error(exc: NetautoError) -> None:
+    """Print an error the way every verb does: one ``Error:`` line per problem."""
+    from rich.markup import escape
+
+    err = __getattr__("err")
+    if isinstance(exc, InputError):
+        count = len(exc.problems)
+        for problem in exc.problems[:200]:
+            err.print(f"[bold red]Error:[/] {escape(str(problem))}", markup=True, highlight=False)
+        if count > 200:
+            err.print(f"... and {count - 200} more problems")
+        if count > 1:
+            err.print(f"{count} problems found; nothing was written.")
+    else:
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}")

@@ -6,7 +6,9 @@ Jinja) on one core. Work that needs none of it starts before, on the second core
 (:func:`netauto.render.vtysh.prestart`); render feeds it the configs later.
 
 For a plain ``plan``, a forked process renders the plan being saved, for the ``render``
-that usually follows (:func:`start_render_ahead`, :mod:`netauto.render.warm`).
+that usually follows (:func:`start_render_ahead`, :mod:`netauto.render.warm`); that
+``render`` is then answered before the command line is even imported
+(:func:`answer_render`).
 
 Only the standard library is imported here, so that work starts within a few
 milliseconds of the interpreter. (Loading the SoT for ``plan`` in a forked reader the
@@ -137,32 +139,6 @@ def plain_plan_paths(argv: list[str]) -> tuple[str, str] | None:
     return found[0], found[1]
 
 
-RENDER_OWN_WORK = ("--host", "--site", "--ebgp-site", "--templates", "--help", "-h")
-"""Options of ``render`` that never use a render done ahead."""
-
-
-def rendered_ahead(argv: list[str]) -> bool:
-    """Whether this ``render`` command line will find a render done ahead in the cache (or
-    one still running): then it needs no vtysh of its own."""
-    found = global_paths(argv)
-    if found is None or any(a.partition("=")[0] in RENDER_OWN_WORK for a in found[3]):
-        return False
-    from pathlib import Path
-
-    from netauto.plan import plan_cache_key
-    from netauto.render.paths import default_template_dir
-    from netauto.render.warm import render_key
-
-    inventory, cache = Path(found[0]), Path(found[1]) / "cache"
-    try:
-        key = render_key(plan_cache_key(inventory), default_template_dir())
-        return key is not None and (
-            (cache / f"{key}.pickle").exists() or (cache / f"{key}.lock").exists()
-        )
-    except Exception:  # a guess only: render reports any real problem itself
-        return False
-
-
 def start_render_ahead(argv: list[str]) -> None:
     """For a plain ``netauto plan``, fork a process that renders the plan being saved, for
     a following ``netauto render`` (:mod:`netauto.render.warm`).
@@ -198,8 +174,6 @@ def start_early_work(argv: list[str]) -> None:
         return
     verb = verb_of(argv)
     if verb == "render" and "--help" not in argv and "-h" not in argv:
-        if rendered_ahead(argv):
-            return
         from netauto.render import vtysh
 
         vtysh.prestart(min(2, len(os.sched_getaffinity(0))))  # one per render process
@@ -207,10 +181,40 @@ def start_early_work(argv: list[str]) -> None:
         start_render_ahead(argv)
 
 
+def answer_render(argv: list[str]) -> int | None:
+    """The exit code of a ``render`` answered from a render done ahead, before the command
+    line is imported (:func:`netauto.render.output.answer_from_cache`); None for any other
+    command line, or when nothing is stored for the SoT as it is now."""
+    found = global_paths(argv)
+    if found is None or found[2] != "render":
+        return None
+    from netauto.render.output import answer_from_cache
+
+    return answer_from_cache(found[0], found[1], found[3])
+
+
+def _exit_now(code: int) -> None:
+    """Flush stdout and stderr and end the process (nothing to tear down)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 1
+    os._exit(code)
+
+
 def main() -> None:
     """Entry point of the ``netauto`` console script."""
     tune_process()
-    start_early_work(sys.argv[1:])
+    argv = sys.argv[1:]
+    try:
+        code = answer_render(argv)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        code = 130
+    if code is not None:
+        _exit_now(code)
+    start_early_work(argv)
     from netauto.cli import main as cli_main
 
     cli_main()

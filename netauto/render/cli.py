@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from netauto import console
-from netauto.errors import CheckFailed, InputError, Problem
+from netauto.errors import InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
-from netauto.render.paths import default_template_dir, stale_outputs
+from netauto.render.output import DEFAULT_OUTPUT, WAITING, answer, output_error, report
+from netauto.render.paths import default_template_dir
 from netauto.render.vtysh import drop_prestarted
-from netauto.render.warm import (
-    Outcome,
-    cached_outcome,
-    outcome_of,
-    parser_name,
-    take_files,
-    write_outcome,
-)
+from netauto.render.warm import Outcome, cached_outcome, outcome_of, parser_name
 from netauto.settings import Settings, settings
-
-if TYPE_CHECKING:
-    from rich.table import Table
 
 RENDER_HELP = """Render the configuration of every device (and the network file of every VM).
 
@@ -52,33 +40,10 @@ are printed and do not fail. --check runs the checks only and writes nothing.
 """
 
 
-def _summary(outcome: Outcome, written: bool) -> Table:
-    from rich import box  # only for the table: `render -q` does not import it (~3 ms)
-    from rich.table import Table
-
-    per_host = Counter((f.hostname, f.severity) for f in outcome.findings)
-    table = Table(box=box.SIMPLE, title="render" + ("" if written else " (nothing written)"))
-    for column in ("host", "platform", "files", "lines", "templates", "checks"):
-        table.add_column(column, justify="right" if column in ("lines", "templates") else "left")
-    for host in outcome.hosts:
-        errors = per_host[(host.hostname, "error")]
-        warnings = per_host[(host.hostname, "warning")]
-        status = "ok" if not errors and not warnings else f"{errors} errors, {warnings} warnings"
-        table.add_row(
-            host.hostname,
-            host.platform,
-            " ".join(name for name, _ in host.files),
-            str(host.lines),
-            str(host.templates),
-            status,
-        )
-    return table
-
-
 def render(
     ctx: typer.Context,
     output: Path = typer.Option(
-        Path("build/configs"), "-o", "--output", help="Directory the files are written to."
+        DEFAULT_OUTPUT, "-o", "--output", help="Directory the files are written to."
     ),
     host: list[str] = typer.Option([], "--host", help="Only this device or VM (repeatable)."),
     site: list[str] = typer.Option([], "--site", help="Only this site's hosts (repeatable)."),
@@ -96,51 +61,33 @@ def render(
 ) -> None:
     opts = settings(ctx)
     template_dir = templates or default_template_dir()
-    cached = None
     if not (host or site or ebgp_site or templates):
         # rendered ahead by `netauto plan` (netauto.render.warm)
         cached = cached_outcome(
-            opts.inventory,
-            opts.state_dir / "cache",
-            template_dir,
-            lambda: console.plain("waiting for the render `netauto plan` started ahead..."),
+            opts.inventory, opts.state_dir / "cache", template_dir, lambda: console.plain(WAITING)
         )
-    if cached is not None:
-        drop_prestarted()  # FRR's parser already checked these configs
+        if cached is not None:
+            drop_prestarted()  # FRR's parser already checked these configs
+            answer(cached, output, check, quiet)
+            return
     existed = output.is_dir()
-    # Files are written into a private staging directory beside the output; it is
-    # published only when every check passed (one rename when the output is new, else
-    # one atomic rename per file), and removed otherwise.
+    # Every process writes its files into a private staging directory beside the output;
+    # it is published only when every check passed (one rename when the output is new,
+    # else one atomic rename per file), and removed otherwise.
     stage = None
     try:
-        if cached is None:
-            stage = None if check else staging_dir(output)
-            outcome = _render_now(opts, host, site, ebgp_site, template_dir, stage)
-        else:
-            outcome = cached.outcome
-            if not check and not outcome.errors():
-                stage = take_files(cached.files, output) if cached.files else None
-                if stage is None:
-                    stage = staging_dir(output)
-                    write_outcome(stage, outcome)
+        stage = None if check else staging_dir(output)
+        outcome = _render_now(opts, host, site, ebgp_site, template_dir, stage)
         write = not check and not outcome.errors()
         if write and stage is not None:
             publish_dir(stage, output)
             stage = None
     except OSError as exc:
-        raise InputError(
-            Problem(
-                None,
-                None,
-                "--output",
-                f"cannot write the configs to {output}: {exc.strerror or exc}",
-                "choose a directory you can write to",
-            )
-        ) from None
+        raise output_error(output, exc) from None
     finally:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
-    _report(outcome, output, write, quiet, existed and not host and not site)
+    report(outcome, output, write, quiet, existed and not host and not site)
 
 
 def _render_now(
@@ -182,41 +129,6 @@ def _render_now(
         syntax=syntax,
     )
     return outcome_of(rendered, findings, parser_name())
-
-
-def _report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool) -> None:
-    """Print the findings, the table (unless ``quiet``), stale files and the summary line;
-    raise :class:`CheckFailed` on errors. ``whole``: everything was rendered into an
-    output directory that existed before."""
-    errors = outcome.errors()
-    if outcome.findings:
-        from rich.markup import escape  # a message may hold brackets (vtysh's, a name's)
-    for finding in outcome.findings:
-        colour = "red" if finding.severity == "error" else "yellow"
-        console.err.print(
-            f"[{colour}]{finding.severity}:[/] {escape(finding.text)}",
-            markup=True,
-            highlight=False,
-        )
-    if not quiet:
-        console.out.print(_summary(outcome, write))
-    if write and whole:
-        stale = stale_outputs(os.listdir(output), outcome.filenames())
-        if stale:
-            more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
-            console.plain(
-                f"warning: {len(stale)} files in {output} are not from this render "
-                f"(hosts no longer in the plan?): {', '.join(stale[:10])}{more}; "
-                "remove them if they are stale"
-            )
-    files = sum(len(host.files) for host in outcome.hosts)
-    console.plain(
-        f"{len(outcome.hosts)} hosts, {files} files, {len(errors)} errors, "
-        f"{len(outcome.findings) - len(errors)} warnings (FRR parser: {outcome.parser})"
-        + (f"; written to {output}" if write else "; nothing written")
-    )
-    if errors:
-        raise CheckFailed(f"{len(errors)} offline check errors; nothing was written")
 
 
 def register(app: typer.Typer) -> None:

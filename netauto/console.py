@@ -12,6 +12,7 @@ also spares every command the import of rich's emoji table.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from netauto.errors import InputError, NetautoError
@@ -48,6 +49,66 @@ def plain(text: str) -> None:
         console.print(text, markup=False, highlight=False)
     else:
         sys.stderr.write(text + "\n")
+
+
+def write(text: str, *, stderr: bool = False, end: str = "\n") -> None:
+    """Write ``text`` plainly (no markup) to stdout, or stderr: through rich once that
+    console is in use, else straight to the stream without importing rich."""
+    console = _consoles.get("err" if stderr else "out")
+    if console is not None:
+        console.print(text, markup=False, highlight=False, end=end)
+    else:
+        (sys.stderr if stderr else sys.stdout).write(text + end)
+
+
+def table_text(
+    columns: Sequence[str], rows: Iterable[Sequence[str]], right: Collection[str] = ()
+) -> str:
+    """Rows under a header as plain text: columns two spaces apart, those named in
+    ``right`` aligned right, no trailing spaces.
+
+    Examples:
+        >>> print(table_text(["pool", "used"], [["hub-01", "23"], ["p2p", "236"]], {"used"}))
+        pool    used
+        hub-01    23
+        p2p      236
+    """
+    lines = [list(columns), *(list(row) for row in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(
+            cell.rjust(width) if name in right else cell.ljust(width)
+            for name, cell, width in zip(columns, line, widths, strict=True)
+        ).rstrip()
+        for line in lines
+    )
+
+
+def table(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: Collection[str] = (),
+    warn: Collection[int] = (),
+    simple: bool = False,
+    stderr: bool = False,
+) -> None:
+    """Print a table: drawn by rich on a terminal (rows whose index is in ``warn`` in
+    yellow; ``simple``: rich's SIMPLE box), else as plain aligned text under its title
+    (:func:`table_text`), which keeps long cells whole for logs and ``grep``."""
+    stream = sys.stderr if stderr else sys.stdout
+    if not stream.isatty():
+        write(f"{title}\n{table_text(columns, rows, right)}", stderr=stderr)
+        return
+    from rich import box
+    from rich.table import Table
+
+    drawn = Table(title=title, box=box.SIMPLE if simple else box.HEAVY_HEAD, show_edge=simple)
+    for column in columns:
+        drawn.add_column(column, justify="right" if column in right else "left")
+    for index, row in enumerate(rows):
+        drawn.add_row(*row, style="yellow" if index in warn else "")
+    __getattr__("err" if stderr else "out").print(drawn)
 
 
 def report_error(exc: NetautoError) -> None:

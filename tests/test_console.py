@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.table import Table
 
+from netauto import console as consoles
 from netauto.console import err, out
 
 ADDRESSES = "2001:db8:96:cd:1::1 fe80::a:b:1 2001:db8:0:ab:cd:ef::1 10.0.0.1:ok:"
@@ -23,3 +25,15 @@ def test_table_cells_keep_addresses() -> None:
     with out.capture() as captured:  # never reassign out.file: it follows sys.stdout
         out.print(table)
     assert ADDRESSES in captured.get()
+
+
+def test_a_table_off_a_terminal_is_plain_text_with_every_cell_whole(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    long = "cm-" + "x" * 90 + ".conf"  # wider than any terminal: rich would cut it
+    consoles.table("render", ("host", "files", "lines"), [["r1", long, "12"]], right={"lines"})
+    assert capsys.readouterr().out.splitlines() == [
+        "render",
+        "host  " + "files".ljust(len(long)) + "  lines",
+        f"r1    {long}     12",
+    ]

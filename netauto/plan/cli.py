@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import cast
 
 import typer
-from rich.table import Table
 
-from netauto.console import err, out
+from netauto import console
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.plan.build import Change, PlanResult, build_plan, ledger_text_after
 from netauto.plan.explain import explain_site
@@ -37,23 +36,26 @@ def summary(changes: list[Change]) -> str:
     return f"{counts['add']} added, {counts['change']} changed, {freed} freed"
 
 
-def usage_table(result: PlanResult) -> Table:
-    """Pool health: one row per zone, hub and IPv4 pool."""
-    table = Table(title="Pool utilisation", show_edge=False)
-    for column in ("pool", "family", "prefix", "used", "capacity", "%"):
-        table.add_column(column, justify="right" if column in ("used", "capacity", "%") else "left")
-    for row in result.plan.usage:
-        style = "yellow" if row.percent >= WARN_PERCENT else ""
-        table.add_row(
-            row.pool,
-            row.family,
-            row.prefix,
-            str(row.used),
-            str(row.capacity),
-            f"{row.percent:.1f}",
-            style=style,
-        )
-    return table
+def usage_table(result: PlanResult) -> None:
+    """Print the pool health: one row per zone, hub and IPv4 pool (over 80 % in yellow)."""
+    usage = result.plan.usage
+    console.table(
+        "Pool utilisation",
+        ("pool", "family", "prefix", "used", "capacity", "%"),
+        [
+            [
+                row.pool,
+                row.family,
+                row.prefix,
+                str(row.used),
+                str(row.capacity),
+                f"{row.percent:.1f}",
+            ]
+            for row in usage
+        ],
+        right=("used", "capacity", "%"),
+        warn={i for i, row in enumerate(usage) if row.percent >= WARN_PERCENT},
+    )
 
 
 def _cache_plan(
@@ -125,13 +127,13 @@ def register(app: typer.Typer) -> None:
         result = build_plan(loaded.sot, old, prune=prune, locations=loaded.locations)
         if explain is not None:
             for line in explain_site(loaded.sot, result, explain):
-                out.print(line, markup=False)
+                console.write(line)
             return
-        news = err if fmt is not None else out
+        to_err = fmt is not None  # stdout carries the plan itself
         if diff or check:
             for change in result.changes:
-                news.print(str(change), markup=False)
-            news.print(f"{path}: {summary(result.changes)}", markup=False)
+                console.write(str(change), stderr=to_err)
+            console.write(f"{path}: {summary(result.changes)}", stderr=to_err)
             if check and (result.changes or old is None):
                 raise CheckFailed(
                     f"the ledger {path} is out of date ({summary(result.changes)}): "
@@ -144,10 +146,10 @@ def register(app: typer.Typer) -> None:
             _cache_plan(opts.inventory, opts.state_dir, ledger_file, text, loaded, result)
             if text is not None:
                 save_ledger(path, result.ledger, text)
-                news.print(f"wrote {path}: {summary(result.changes)}", markup=False)
+                console.write(f"wrote {path}: {summary(result.changes)}", stderr=to_err)
             else:
-                news.print(f"{path}: no changes", markup=False)
+                console.write(f"{path}: no changes", stderr=to_err)
             if fmt is None:
-                news.print(usage_table(result))
+                usage_table(result)
         if fmt is not None:
-            out.print(plan_text(result.plan, cast(Format, fmt)), markup=False, end="")
+            console.write(plan_text(result.plan, cast(Format, fmt)), end="")

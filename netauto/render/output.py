@@ -12,7 +12,6 @@ import os
 import shutil
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from netauto import console
 from netauto.errors import CheckFailed, InputError, NetautoError, Problem
@@ -20,36 +19,31 @@ from netauto.fileio import publish_dir, staging_dir
 from netauto.render.paths import default_template_dir, stale_outputs
 from netauto.render.warm import Cached, Outcome, cached_outcome, take_files, write_outcome
 
-if TYPE_CHECKING:
-    from rich.table import Table
-
 DEFAULT_OUTPUT = Path("build/configs")
 """Where ``render`` writes unless ``-o`` says otherwise."""
 
 WAITING = "waiting for the render `netauto plan` started ahead..."
 
 
-def summary_table(outcome: Outcome, written: bool) -> Table:
-    from rich import box  # only for the table: `render -q` does not import it (~3 ms)
-    from rich.table import Table
-
+def summary_table(outcome: Outcome, written: bool) -> None:
+    """Print one row per host: its files, lines, templates and what the checks found."""
     per_host = Counter((f.hostname, f.severity) for f in outcome.findings)
-    table = Table(box=box.SIMPLE, title="render" + ("" if written else " (nothing written)"))
-    for column in ("host", "platform", "files", "lines", "templates", "checks"):
-        table.add_column(column, justify="right" if column in ("lines", "templates") else "left")
+    rows = []
     for host in outcome.hosts:
         errors = per_host[(host.hostname, "error")]
         warnings = per_host[(host.hostname, "warning")]
         status = "ok" if not errors and not warnings else f"{errors} errors, {warnings} warnings"
-        table.add_row(
-            host.hostname,
-            host.platform,
-            " ".join(name for name, _ in host.files),
-            str(host.lines),
-            str(host.templates),
-            status,
+        files = " ".join(name for name, _ in host.files)
+        rows.append(
+            [host.hostname, host.platform, files, str(host.lines), str(host.templates), status]
         )
-    return table
+    console.table(
+        "render" + ("" if written else " (nothing written)"),
+        ("host", "platform", "files", "lines", "templates", "checks"),
+        rows,
+        right=("lines", "templates"),
+        simple=True,
+    )
 
 
 def report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool) -> None:
@@ -67,7 +61,7 @@ def report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool
             highlight=False,
         )
     if not quiet:
-        console.out.print(summary_table(outcome, write))
+        summary_table(outcome, write)
     if write and whole:
         stale = stale_outputs(os.listdir(output), outcome.filenames())
         if stale:

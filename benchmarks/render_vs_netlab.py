@@ -249,7 +249,8 @@ def main() -> None:
     print(f"netauto plan      {t_plan:8.2f} s  (median of {len(runs)})")
     print(
         f"netauto render    {statistics.median(r for _, r, _ in runs):8.2f} s  "
-        f"({files} files, offline checks included; median of {len(runs)})"
+        f"({files} files, offline checks included; it waits for and takes what plan "
+        f"rendered ahead; median of {len(runs)})"
     )
     print(f"netauto total     {t_netauto:8.2f} s  (median; best {totals[0]:.2f} s)")
     print(

@@ -139,19 +139,26 @@ def plain_plan_paths(argv: list[str]) -> tuple[str, str] | None:
     return found[0], found[1]
 
 
+rendering_ahead = False
+"""True in a ``plan`` process that forked :func:`start_render_ahead`."""
+
+
 def start_render_ahead(argv: list[str]) -> None:
     """For a plain ``netauto plan``, fork a process that renders the plan being saved, for
     a following ``netauto render`` (:mod:`netauto.render.warm`).
 
     It needs nothing from this process: it loads the SoT and builds the plan itself, on the
-    second core while this one imports the command line and does the same. Its standard
-    streams are /dev/null (it never holds the caller's pipes open) and it never returns
-    here; if anything fails it stores nothing, and ``render`` renders by itself.
+    second core while this one imports the command line and does the same; it also stores
+    that SoT and plan for later verbs, so ``plan`` does not (:data:`rendering_ahead`). Its
+    standard streams are /dev/null (it never holds the caller's pipes open) and it never
+    returns here; if anything fails, ``render`` (and any later verb) does the work itself.
     """
+    global rendering_ahead
     paths = plain_plan_paths(argv)
     if paths is None or not hasattr(os, "fork"):
         return
     if os.fork() != 0:
+        rendering_ahead = True
         return
     try:
         null = os.open(os.devnull, os.O_RDWR)

@@ -71,8 +71,10 @@ def _cache_plan(
     Keyed by the ledger as it will be on disk (see :func:`netauto.cache.wait_for_stores`).
     A ``--ledger`` elsewhere is not cached (later verbs read the default ledger).
     """
-    if ledger_file is not None:
-        return
+    from netauto import launch
+
+    if ledger_file is not None or launch.rendering_ahead:
+        return  # the process rendering ahead stores the same SoT and plan (netauto.launch)
     from netauto import cache
     from netauto.plan import plan_cache_key
 

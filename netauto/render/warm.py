@@ -35,7 +35,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from netauto.fileio import write_new
 
 if TYPE_CHECKING:
+    from netauto.plan.models import Plan
     from netauto.render.models import Finding, RenderedConfig
+    from netauto.sot.source import LoadedSoT
 
 
 STALE_STAGE = 3600.0
@@ -191,23 +193,36 @@ def take_files(files: Path, output: Path) -> Path | None:
 
 def render_ahead(inventory: Path, state_dir: Path) -> None:
     """Render the SoT at ``inventory`` as ``netauto plan`` is about to save it, and store
-    the result for ``netauto render`` (see the module docstring). Writes no output file
-    and prints nothing; returns at once when the result is stored already or another
-    process is computing it.
+    the result for ``netauto render`` (see the module docstring), then the SoT and plan
+    for every later verb (as ``plan`` would). Writes no output file and prints nothing;
+    renders nothing when the result is stored already or another process is computing it.
 
     Raises:
         InputError: the SoT or the ledger is invalid (``plan`` reports it).
     """
     from netauto import cache
     from netauto.plan import plan_as_saved
-    from netauto.render.models import RenderOptions
-    from netauto.render.parallel import render_checked
     from netauto.render.paths import default_template_dir
 
     plan_key, loaded, plan = plan_as_saved(inventory)
     template_dir = default_template_dir()
     key = render_key(plan_key, template_dir)
     cache_dir = state_dir / "cache"
+    try:
+        _render_and_store(loaded, plan, template_dir, cache_dir, key)
+    finally:  # then the SoT and plan, for later verbs (plan leaves it to this process)
+        with cache.claimed(cache_dir, plan_key) as mine:
+            if mine:
+                cache.store(cache_dir, plan_key, (loaded, plan))
+
+
+def _render_and_store(
+    loaded: LoadedSoT, plan: Plan, template_dir: Path, cache_dir: Path, key: str | None
+) -> None:
+    from netauto import cache
+    from netauto.render.models import RenderOptions
+    from netauto.render.parallel import render_checked
+
     with cache.claimed(cache_dir, key) as mine:
         if not mine:
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,8 +14,13 @@ from netauto.fileio import publish_dir, staging_dir
 from netauto.render.output import DEFAULT_OUTPUT, WAITING, answer, output_error, report
 from netauto.render.paths import default_template_dir
 from netauto.render.vtysh import drop_prestarted
-from netauto.render.warm import Outcome, cached_outcome, outcome_of, parser_name
+from netauto.render.warm import cached_outcome, outcome_of, parser_name
 from netauto.settings import Settings, settings
+
+if TYPE_CHECKING:
+    from netauto.plan.models import Plan
+    from netauto.render.frrsyntax import SyntaxRun
+    from netauto.sot.source import LoadedSoT
 
 RENDER_HELP = """Render the configuration of every device (and the network file of every VM).
 
@@ -70,14 +76,33 @@ def render(
             drop_prestarted()  # FRR's parser already checked these configs
             answer(cached, output, check, quiet)
             return
+    from netauto.render.frrsyntax import discard
+    from netauto.render.models import RenderOptions
+    from netauto.render.parallel import render_checked
+
+    loaded, plan, syntax = _load(opts, ebgp_site)
     existed = output.is_dir()
     # Every process writes its files into a private staging directory beside the output;
     # it is published only when every check passed (one rename when the output is new,
     # else one atomic rename per file), and removed otherwise.
     stage = None
     try:
-        stage = None if check else staging_dir(output)
-        outcome = _render_now(opts, host, site, ebgp_site, template_dir, stage)
+        try:
+            stage = None if check else staging_dir(output)
+        except OSError:
+            discard(syntax)
+            raise
+        rendered, findings = render_checked(
+            loaded.sot,
+            plan,
+            host or None,
+            site or None,
+            RenderOptions(ebgp_sites=frozenset(ebgp_site)),
+            template_dir,
+            stage=stage,
+            syntax=syntax,
+        )
+        outcome = outcome_of(rendered, findings, parser_name())
         write = not check and not outcome.errors()
         if write and stage is not None:
             publish_dir(stage, output)
@@ -90,19 +115,11 @@ def render(
     report(outcome, output, write, quiet, existed and not host and not site)
 
 
-def _render_now(
-    opts: Settings,
-    host: list[str],
-    site: list[str],
-    ebgp_site: list[str],
-    template_dir: Path,
-    stage: Path | None,
-) -> Outcome:
-    """Render and check now (every process writes its files into ``stage``)."""
+def _load(opts: Settings, ebgp_site: list[str]) -> tuple[LoadedSoT, Plan, list[SyntaxRun]]:
+    """The SoT and plan (checking ``--ebgp-site`` against it), and FRR's parser started."""
     from netauto.plan import sot_and_plan
     from netauto.render.frrsyntax import discard, start_syntax_runs
-    from netauto.render.models import RenderOptions
-    from netauto.render.parallel import cores, render_checked
+    from netauto.render.parallel import cores
 
     # FRR's parser builds its command tables (~40 ms per vtysh) on the second core while
     # this one loads the plan; the configs are fed to it once rendered.
@@ -118,17 +135,7 @@ def _render_now(
     except BaseException:
         discard(syntax)  # not needed: close and wait
         raise
-    rendered, findings = render_checked(
-        loaded.sot,
-        plan,
-        host or None,
-        site or None,
-        RenderOptions(ebgp_sites=frozenset(ebgp_site)),
-        template_dir,
-        stage=stage,
-        syntax=syntax,
-    )
-    return outcome_of(rendered, findings, parser_name())
+    return loaded, plan, syntax
 
 
 def register(app: typer.Typer) -> None:

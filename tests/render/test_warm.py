@@ -18,7 +18,6 @@ from netauto.render.parallel import render_checked
 from netauto.render.paths import default_template_dir
 from netauto.render.vtysh import vtysh_path
 from netauto.render.warm import (
-    Outcome,
     cached_outcome,
     outcome_of,
     parser_name,
@@ -61,13 +60,13 @@ def test_render_answers_from_the_stored_render_and_writes_the_same_files(
     fresh = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / "fresh")
     render_ahead(inv, state)
 
-    def no_rendering(*args: object) -> Outcome:
+    def no_rendering(*args: object) -> object:
         raise AssertionError("rendered again instead of using the stored render")
 
     files = list((state / "cache").glob("*.files"))
     assert len(files) == 1  # written ahead
     with monkeypatch.context() as patch:
-        patch.setattr(render_cli, "_render_now", no_rendering)
+        patch.setattr(render_cli, "_load", no_rendering)
         # the first takes the files written ahead, the second writes them from the cache
         for name in ("cached", "again"):
             cached = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / name)
@@ -91,13 +90,13 @@ def test_options_a_template_or_the_ledger_changing_are_misses(
     assert cli("-i", inv, "--state-dir", state, "plan").code == 0
     render_ahead(inv, state)
     calls: list[object] = []
-    real = render_cli._render_now
+    real = render_cli._load
 
-    def counted(*args: object) -> Outcome:
+    def counted(*args: object) -> object:
         calls.append(args)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render_cli, "_render_now", counted)
+    monkeypatch.setattr(render_cli, "_load", counted)
     for options in (["--host", "hub-01-r1"], ["--site", "hub-01"], ["--check"]):
         result = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / "o", *options)
         assert result.code == 0, result.err
@@ -166,7 +165,7 @@ def test_a_render_ahead_that_found_errors_keeps_no_files_and_render_reports_them
     fresh = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / "fresh")
     render_ahead(inv, state)
     assert not list((state / "cache").glob("*.files*"))
-    monkeypatch.setattr(render_cli, "_render_now", None)  # must not be called
+    monkeypatch.setattr(render_cli, "_load", None)  # must not be called
     cached = cli("-i", inv, "--state-dir", state, "render", "-o", tmp_path / "cached")
     assert fresh.code == cached.code == 1 and "frobnicate" in cached.err
     assert cached.err.replace("cached", "") == fresh.err.replace("fresh", "")

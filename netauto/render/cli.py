@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,8 +9,7 @@ import typer
 
 from netauto import console
 from netauto.errors import InputError, Problem
-from netauto.fileio import publish_dir, staging_dir
-from netauto.render.output import DEFAULT_OUTPUT, WAITING, answer, output_error, report
+from netauto.render.output import DEFAULT_OUTPUT, WAITING, answer, report, staging
 from netauto.render.paths import default_template_dir
 from netauto.render.vtysh import drop_prestarted
 from netauto.render.warm import cached_outcome, outcome_of, parser_name
@@ -85,10 +83,9 @@ def render(
     # Every process writes its files into a private staging directory beside the output;
     # it is published only when every check passed (one rename when the output is new,
     # else one atomic rename per file), and removed otherwise.
-    stage = None
-    try:
+    with staging(output) as stage:
         try:
-            stage = None if check else staging_dir(output)
+            stage_dir = None if check else stage.make()
         except OSError:
             discard(syntax)
             raise
@@ -99,19 +96,13 @@ def render(
             site or None,
             RenderOptions(ebgp_sites=frozenset(ebgp_site)),
             template_dir,
-            stage=stage,
+            stage=stage_dir,
             syntax=syntax,
         )
         outcome = outcome_of(rendered, findings, parser_name())
         write = not check and not outcome.errors()
-        if write and stage is not None:
-            publish_dir(stage, output)
-            stage = None
-    except OSError as exc:
-        raise output_error(output, exc) from None
-    finally:
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
+        if write:
+            stage.publish()
     report(outcome, output, write, quiet, existed and not host and not site)
 
 

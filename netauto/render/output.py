@@ -8,9 +8,11 @@ files written ahead into place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from netauto import console
@@ -94,6 +96,39 @@ def output_error(output: Path, exc: OSError) -> InputError:
     )
 
 
+class Staging:
+    """The private staging directory of one render's output (see :func:`staging`)."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.path: Path | None = None
+
+    def make(self) -> Path:
+        """Make a new staging directory beside the output (:func:`staging_dir`)."""
+        self.path = staging_dir(self.output)
+        return self.path
+
+    def publish(self) -> None:
+        """Make the staged files appear in the output (:func:`publish_dir`)."""
+        if self.path is not None:
+            publish_dir(self.path, self.output)
+            self.path = None
+
+
+@contextlib.contextmanager
+def staging(output: Path) -> Iterator[Staging]:
+    """Stage files for ``output``: a staging directory not published by the end of the
+    block is removed, and an :class:`OSError` becomes the error that names ``--output``."""
+    stage = Staging(output)
+    try:
+        yield stage
+    except OSError as exc:
+        raise output_error(output, exc) from None
+    finally:
+        if stage.path is not None:
+            shutil.rmtree(stage.path, ignore_errors=True)
+
+
 def answer(cached: Cached, output: Path, check: bool, quiet: bool) -> None:
     """Finish a render from a stored one: move its files written ahead into ``output``
     (or write them when they cannot be moved) unless ``check`` or a check found an error,
@@ -106,20 +141,12 @@ def answer(cached: Cached, output: Path, check: bool, quiet: bool) -> None:
     outcome = cached.outcome
     existed = output.is_dir()
     write = not check and not outcome.errors()
-    stage = None
-    try:
-        if write:
-            stage = take_files(cached.files, output) if cached.files else None
-            if stage is None:
-                stage = staging_dir(output)
-                write_outcome(stage, outcome)
-            publish_dir(stage, output)
-            stage = None
-    except OSError as exc:
-        raise output_error(output, exc) from None
-    finally:
-        if stage is not None:
-            shutil.rmtree(stage, ignore_errors=True)
+    if write:
+        with staging(output) as stage:
+            stage.path = take_files(cached.files, output) if cached.files else None
+            if stage.path is None:
+                write_outcome(stage.make(), outcome)
+            stage.publish()
     report(outcome, output, write, quiet, existed)
 
 

@@ -117,6 +117,8 @@ def register(app: typer.Typer) -> None:
 
         Addresses hang off stable identities (site_id, hostname, link id, VM name) recorded
         in the ledger: adding, re-parenting, renaming or merging sites renumbers nothing.
+        A plain `netauto plan` also renders every host in the background, for the `netauto
+        render` that follows (NETAUTO_NO_EARLY_WORK=1 turns that off).
         """
         if fmt is not None and fmt not in ("json", "yaml", "csv"):
             raise InputError(

@@ -35,6 +35,11 @@ nftables ruleset, since FRR has no packet filter), <vm>.network (systemd-network
 playbooks). If a check finds an error nothing is written and the exit code is 1; warnings
 are printed and do not fail. --check runs the checks only and writes nothing.
 
+After a plain `netauto plan`, the render it started ahead in the background is used (the
+same files, checks and output; it is waited for if still running) when no --host, --site,
+--ebgp-site or --templates is given and nothing changed since; NETAUTO_NO_EARLY_WORK=1
+turns rendering ahead off.
+
 [bold]Examples[/]
 
   netauto render                              # everything into build/configs

@@ -7,9 +7,7 @@ messages and exit codes (2: bad input, 1: failed checks, 0: success).
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-import os
 import sys
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import typer
 from netauto import __version__, console
 from netauto.console import report_error
 from netauto.errors import NetautoError
-from netauto.launch import DEFAULT_INVENTORY, DEFAULT_STATE_DIR, tune_process, verb_of
+from netauto.launch import DEFAULT_INVENTORY, DEFAULT_STATE_DIR, exit_now, tune_process, verb_of
 from netauto.settings import Settings
 
 app = typer.Typer(
@@ -137,10 +135,7 @@ def _quick_exit(code: object) -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code or 0)
+    exit_now(code or 0)
 
 
 def main(argv: list[str] | None = None) -> None:

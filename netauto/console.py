@@ -44,11 +44,7 @@ def plain(text: str) -> None:
     Through rich once ``err`` is in use (a capture or pager stays in charge), else straight
     to ``sys.stderr`` without importing rich.
     """
-    console = _consoles.get("err")
-    if console is not None:
-        console.print(text, markup=False, highlight=False)
-    else:
-        sys.stderr.write(text + "\n")
+    write(text, stderr=True)
 
 
 def write(text: str, *, stderr: bool = False, end: str = "\n") -> None:

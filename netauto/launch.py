@@ -18,6 +18,7 @@ more CPU; it was left out.)
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -200,13 +201,12 @@ def answer_render(argv: list[str]) -> int | None:
     return answer_from_cache(found[0], found[1], found[3])
 
 
-def _exit_now(code: int) -> None:
-    """Flush stdout and stderr and end the process (nothing to tear down)."""
+def exit_now(code: int) -> None:
+    """Flush stdout and stderr, then end the process at once with ``code`` (its objects
+    are not torn down one by one)."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            code = code or 1
     os._exit(code)
 
 
@@ -220,7 +220,7 @@ def main() -> None:
         sys.stderr.write("Interrupted.\n")
         code = 130
     if code is not None:
-        _exit_now(code)
+        exit_now(code)
     start_early_work(argv)
     from netauto.cli import main as cli_main
 

@@ -11,7 +11,7 @@ APT_PACKAGES := frr frr-pythontools openssh-server openssh-client netcat-openbsd
 	iputils-ping traceroute ruby nftables chromium
 DEMO_DIR := build/demo
 
-.PHONY: demo test install system-deps lint unit clean lab-down help example bench-render
+.PHONY: demo test install system-deps lint unit clean lab-down help example bench-render constraints
 
 help:
 	@echo "make demo   install, then run the main job on the bundled example province"
@@ -20,12 +20,12 @@ help:
 system-deps:
 	@bash scripts/install-system-deps.sh $(APT_PACKAGES)
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	@if ! $(PYTHON) -m venv --help >/dev/null 2>&1 || ! $(PYTHON) -c 'import ensurepip' >/dev/null 2>&1; then \
 		bash scripts/install-system-deps.sh python3-venv; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e '.[dev,init]'
+	@$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,init]'
 	@# byte-compile netauto as pip does for a regular install (an editable one is left to the
 	@# first import, which never happens where PYTHONDONTWRITEBYTECODE is set)
 	@$(PY) -m compileall -q netauto >/dev/null
@@ -49,8 +49,17 @@ unit: install
 # netauto plan + render against netlab create on a 237-router province (#4); installs netlab
 # (PyPI networklab, the bench extra) into the virtualenv first.
 bench-render: install
-	@$(PY) -m pip install --quiet -e '.[bench]'
+	@$(PY) -m pip install --quiet -c constraints.txt -e '.[bench]'
 	@$(PY) benchmarks/render_vs_netlab.py
+
+# Refresh constraints.txt from a fresh resolution (review the diff, then commit it).
+constraints:
+	rm -rf build/constraints-venv && $(PYTHON) -m venv build/constraints-venv
+	build/constraints-venv/bin/pip install --quiet --upgrade pip
+	build/constraints-venv/bin/pip install --quiet -e '.[dev,init]'
+	{ sed -n '1,2p' constraints.txt; build/constraints-venv/bin/pip freeze --exclude-editable \
+		| grep -v '^netauto' | sort -f; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+	rm -rf build/constraints-venv
 
 example: install
 	$(NETAUTO) init --province 96 --out inventory --force

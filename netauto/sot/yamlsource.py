@@ -26,6 +26,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 """Largest YAML file netauto reads (a whole-country SoT is a few MB)."""
 MAX_DEPTH = 64
 """Deepest nesting accepted; a real SoT needs fewer than ten levels."""
+DEPTH_HINT = "a source of truth needs fewer than ten levels; is this the right file?"
 MAX_NODES = 1_000_000
 """Most values one file may expand to once aliases are followed (a whole-country SoT
 file holds about 100,000)."""
@@ -119,7 +120,9 @@ def _syntax_error(file: Path, text: str, exc: yaml.MarkedYAMLError) -> InputErro
     hint = "check the indentation and the quotes on this line and the one before"
     lines = text.splitlines()
     opened = _unclosed_quote(lines[: line or 0])
-    if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
+    if "nesting depth" in what:  # PyYAML 6.0.4+ refuses deep nesting before MAX_DEPTH does
+        hint = DEPTH_HINT
+    elif line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
         hint = "YAML forbids tabs for indentation: indent with spaces"
     elif opened is not None and opened < (line or 0):
         hint = f"the quote opened on line {opened} is never closed"
@@ -317,7 +320,7 @@ def _events_to_data(file: Path, text: str) -> tuple[Any, dict[PathKey, Location]
                     raise fail(
                         f"YAML nested deeper than {MAX_DEPTH} levels",
                         line,
-                        "a source of truth needs fewer than ten levels; is this the right file?",
+                        DEPTH_HINT,
                     )
                 plain = (
                     "tag:yaml.org,2002:map"

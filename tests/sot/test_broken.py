@@ -51,7 +51,7 @@ CASES = [
     Case("missing-section", "province.yml", None, "addressing", "required section missing"),
     # Schema.
     Case("wrong-type-int", "province.yml", 17, "sites[1].site_id", "got 'ten'"),
-    Case("wrong-type-list", "province.yml", 29, "sites[2].lans", "valid list; got a mapping"),
+    Case("wrong-type-list", "province.yml", 29, "sites[2].lans", "list; got a mapping"),
     Case("vlan-out-of-range", "province.yml", 29, "sites[2].lans[0].vlan", "got 5000"),
     Case("missing-field", "province.yml", 17, "sites[1].kind", "required field missing"),
     Case("unknown-field", "province.yml", 26, "sites[2].comune_code", "'commune_code'?"),
@@ -197,9 +197,11 @@ def _write(path: Path, content: bytes) -> Path:
 GENERATED: list[tuple[str, bytes, int | None, str]] = [
     ("binary", b"sites:\n  - \x00\x01\x02\xff\n", 2, "binary file"),
     ("non-utf8", "province: {name: 'Cà Mau'}\n".encode("cp1258"), 1, "not valid UTF-8"),
-    ("deep-brackets", b"sites: " + b"[" * 100_000, 1, "nested deeper than 64"),
-    ("deep-dashes", b"sites:\n" + b"- " * 100_000 + b"x\n", 2, "nested deeper than 64"),
-    ("deep-keys", b"? " * 100_000 + b"x\n", 1, "nested deeper than 64"),
+    # Deep nesting is refused by netauto's own depth check or, first, by PyYAML's (6.0.4 and
+    # later): either way exit 2 with the file and line, and a message about nesting.
+    ("deep-brackets", b"sites: " + b"[" * 100_000, 1, "nest"),
+    ("deep-dashes", b"sites:\n" + b"- " * 100_000 + b"x\n", 2, "nest"),
+    ("deep-keys", b"? " * 100_000 + b"x\n", 1, "nest"),
     ("utf16", "sites: []\n".encode("utf-16"), 1, "binary file"),
     ("anchor-twice", b"a: &x 1\nb: &x [2]\n", 2, "anchor &x is defined twice"),
     ("bad-int-tag", b"province: !!int x\n", 1, "bad value"),
@@ -221,7 +223,8 @@ def test_generated_hostile_input(
     file = _write(tmp_path / f"{name}.yml", content)
     result = cli("-i", tmp_path, "validate")
     first = assert_clean_failure(result, file, line, None)
-    assert expected in first
+    assert expected.lower() in first.lower()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [file.name]  # nothing written
 
 
 def test_50_mb_file_is_refused_before_reading(cli: Cli, tmp_path: Path) -> None:

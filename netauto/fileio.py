@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import stat
 from pathlib import Path
 
 _serial = itertools.count()
@@ -118,3 +119,18 @@ def publish_dir(stage: Path, target: Path) -> None:
             os.chmod(entry.path, os.stat(final).st_mode & 0o7777)  # keep a replaced file's mode
         os.replace(entry.path, final)
     os.rmdir(stage)
+
+
+def trusted(path: Path) -> bool:
+    """Owned by us and writable by nobody else (code or data loaded from it is our own).
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> trusted(pathlib.Path(tempfile.mkdtemp())), trusted(pathlib.Path("/nonexistent"))
+        (True, False)
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

@@ -25,9 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import Field
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from netauto.console import err
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import atomic_write
 from netauto.lab import hostfiles, naming
@@ -43,6 +41,7 @@ from netauto.lab.state import (
     write_state,
 )
 from netauto.lab.topology import LabHost, LabModel, LabTopology
+from netauto.progress import NoProgress, Progress
 
 NETNS_DIR = Path("/run/netns")
 ETC_NETNS = Path("/etc/netns")
@@ -404,8 +403,12 @@ def up(
     timeout: float = 180.0,
     workers: int = 16,
     rebuild: bool = False,
+    progress: Progress | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> LabInfo:
     """Build the lab (or keep it, if the same lab is already up and healthy).
+
+    ``progress`` is told how far each phase is; ``notify`` gets one-line news.
 
     Raises:
         InputError: not root, or a tool is missing.
@@ -417,7 +420,8 @@ def up(
     if old is not None and not rebuild and old.fingerprint == topo.fingerprint():
         current = status(topo.prefix, runtime, probe=True)
         if current.ok:
-            err.print(f"Lab {topo.prefix} is already up with this topology: nothing to do.")
+            if notify is not None:
+                notify(f"Lab {topo.prefix} is already up with this topology: nothing to do.")
             return make_info(topo.prefix, runtime, topo)
     if old is not None or lab_namespaces(topo.prefix) or runtime.exists():
         down(topo.prefix, runtime)
@@ -433,31 +437,24 @@ def up(
     runtime.mkdir(parents=True, exist_ok=True)
     write_state(state)
     info_ = make_info(topo.prefix, runtime, topo)
-    with Progress(
-        TextColumn("{task.description:<11}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    ) as progress:
-        _write_files(runtime, topo)
-        _run(["ip", "-batch", "-"], stdin="".join(f"netns add {ns}\n" for ns in topo.namespaces))
-        _start_anchors(runtime, topo, progress, timeout)
-        if topo.veths:
-            _run(["ip", "-batch", "-"], stdin=_link_batch(topo), timeout=timeout)
-        _parallel(
-            topo.hosts,
-            lambda h: _run(["ip", "-n", h.namespace, "-batch", "-"],
-                           stdin=namespace_batch(topo, h)),
-            progress, "links", workers,
-        )  # fmt: skip
-        starters = [h for h in topo.hosts if h.ssh or h.frr or h.services]
-        _parallel(starters, lambda h: _start_daemons(runtime, h), progress, "daemons", workers)
-        probed = [h for h in topo.hosts if h.ssh or h.frr]
-        missing = _parallel(
-            probed, lambda h: _wait_ready(info_, h, deadline), progress, "ready", workers
-        )
+    progress = progress or NoProgress()
+    _write_files(runtime, topo)
+    _run(["ip", "-batch", "-"], stdin="".join(f"netns add {ns}\n" for ns in topo.namespaces))
+    _start_anchors(runtime, topo, progress, timeout)
+    if topo.veths:
+        _run(["ip", "-batch", "-"], stdin=_link_batch(topo), timeout=timeout)
+    _parallel(
+        topo.hosts,
+        lambda h: _run(["ip", "-n", h.namespace, "-batch", "-"],
+                       stdin=namespace_batch(topo, h)),
+        progress, "links", workers,
+    )  # fmt: skip
+    starters = [h for h in topo.hosts if h.ssh or h.frr or h.services]
+    _parallel(starters, lambda h: _start_daemons(runtime, h), progress, "daemons", workers)
+    probed = [h for h in topo.hosts if h.ssh or h.frr]
+    missing = _parallel(
+        probed, lambda h: _wait_ready(info_, h, deadline), progress, "ready", workers
+    )
     failed = [f"{h.name} ({m})" for h, m in zip(probed, missing, strict=True) if m]
     if failed:
         raise CheckFailed(

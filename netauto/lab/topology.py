@@ -19,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from netauto import platforms
 from netauto.errors import InputError, Problem
 from netauto.lab import naming
 from netauto.plan import routing
@@ -26,7 +27,6 @@ from netauto.plan.models import LanPlan, Plan
 from netauto.sot.models import SoT
 
 HostKind = Literal["router", "vm", "client"]
-LAB_PLATFORMS = ("frr", "linux")
 """Platforms the lab can run for real (others are left out, with a note)."""
 FRR_DAEMONS = ("zebra", "staticd", "ospfd", "ospf6d", "bgpd")
 """FRR daemons a lab router may run (zebra first)."""
@@ -250,7 +250,7 @@ def build_topology(
     for dev in plan.devices:
         if dev.site not in chosen:
             continue
-        if dev.platform not in LAB_PLATFORMS:
+        if not platforms.get(dev.platform).in_lab:
             notes.append(
                 f"{dev.hostname}: platform {dev.platform} cannot run in the lab; left out "
                 "(with its links and LANs)"

@@ -1,4 +1,4 @@
-"""Per-platform default interface names.
+"""Default interface names of a device, from its platform (:mod:`netauto.platforms`).
 
 The plan names every interface; render and lab never invent one. A link end or LAN that
 names its interface in the SoT keeps that name; otherwise these defaults apply, with ``N``
@@ -8,6 +8,7 @@ ledger so that later links never rename earlier ones).
 
 from __future__ import annotations
 
+from netauto import platforms
 from netauto.sot.models import Platform
 
 
@@ -22,13 +23,7 @@ def wan_name(platform: Platform, index: int) -> str:
         >>> wan_name("junos", 3), wan_name("eos", 0)
         ('ge-0/0/3', 'Ethernet1')
     """
-    if platform in ("cisco_ios", "huawei_vrp"):
-        return f"GigabitEthernet0/0/{index}"
-    if platform == "junos":
-        return f"ge-0/0/{index}"
-    if platform == "eos":
-        return f"Ethernet{index + 1}"
-    return f"eth{index}"
+    return platforms.get(platform).wan_name(index)
 
 
 def lan_name(platform: Platform, vlan: int) -> str:
@@ -42,15 +37,7 @@ def lan_name(platform: Platform, vlan: int) -> str:
         >>> lan_name("eos", 30), lan_name("huawei_vrp", 30)
         ('Vlan30', 'Vlanif30')
     """
-    if platform == "cisco_ios":
-        return f"GigabitEthernet0/1.{vlan}"
-    if platform == "junos":
-        return f"irb.{vlan}"
-    if platform == "eos":
-        return f"Vlan{vlan}"
-    if platform == "huawei_vrp":
-        return f"Vlanif{vlan}"
-    return f"lan{vlan}"
+    return platforms.get(platform).lan_name(vlan)
 
 
 def loopback_name(platform: Platform) -> str:
@@ -60,13 +47,7 @@ def loopback_name(platform: Platform) -> str:
         >>> [loopback_name(p) for p in ("frr", "cisco_ios", "eos", "junos", "huawei_vrp")]
         ['lo', 'Loopback0', 'Loopback0', 'lo0.0', 'LoopBack0']
     """
-    if platform in ("cisco_ios", "eos"):
-        return "Loopback0"
-    if platform == "junos":
-        return "lo0.0"
-    if platform == "huawei_vrp":
-        return "LoopBack0"
-    return "lo"
+    return platforms.get(platform).loopback
 
 
 def next_wan_name(platform: Platform, taken: set[str]) -> str:

@@ -21,24 +21,12 @@ from typing import Any, Literal, Protocol, cast
 
 from pydantic import BaseModel, ConfigDict
 
+from netauto import platforms
 from netauto.push import hostfw
 
 Outcome = Literal[
     "unchanged", "would-change", "committed", "rolled-back", "failed", "unreachable", "skipped"
 ]
-NATIVE_CONFIRM_PLATFORMS = frozenset({"frr", "eos", "junos", "cisco_ios"})
-"""Platforms whose Napalm driver implements ``commit_config(revert_in=...)``."""
-NAPALM_DRIVERS = {
-    "frr": "frr",
-    "cisco_ios": "ios",
-    "junos": "junos",
-    "eos": "eos",
-    "huawei_vrp": "huawei_vrp",
-}
-"""SoT platform → Napalm driver name (``frr`` ships with netauto; ``huawei_vrp`` is the
-community driver ``napalm-huawei-vrp``)."""
-
-
 class ConfigDriver(Protocol):
     """The part of Napalm's ``NetworkDriver`` a push uses."""
 
@@ -145,7 +133,7 @@ def push_device(
         _quietly(driver.discard_config)
         return result("would-change", diff=diff)
 
-    native = platform in NATIVE_CONFIRM_PLATFORMS
+    native = platforms.get(platform).commit_confirm == "native"
     committed = bool(config_diff.strip())
     backup = ""
     try:

@@ -18,8 +18,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from netauto.parse.readback import read_ios_like
 from netauto.plan.models import DevicePlan, Plan
-from netauto.render.readback import read_ios_like
 
 PROTOCOLS = ("ospf", "ospf6", "bgp")
 """The keys of a routing state: interfaces with a Full adjacency (``ospf``, ``ospf6``) and

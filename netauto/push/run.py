@@ -17,16 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from netauto.plan.models import Plan
-from netauto.push import rollout
-from netauto.push.core import DeviceResult, PostCheck, push_device
-from netauto.push.routing import PROTOCOLS, LinkRouting, RoutingState, link_routing
-from netauto.verify.routing import (
+from netauto import platforms
+from netauto.parse.routing import (
     BGP_COMMAND,
     OSPF_COMMANDS,
     established_peers,
     full_adjacencies,
 )
+from netauto.plan.models import Plan
+from netauto.push import rollout
+from netauto.push.core import DeviceResult, PostCheck, push_device
+from netauto.push.routing import PROTOCOLS, LinkRouting, RoutingState, link_routing
 
 POLL_INTERVAL = 0.5
 """Seconds between two routing polls of a post-check (one SSH round trip each)."""
@@ -237,7 +238,7 @@ def run_rollout(
             return Result(host=task.host, result=outcome, failed=True)
         post: Callable[[], PostCheck] | None = None
         baseline: Callable[[], None] | None = None
-        if candidate.platform == "frr" and options.commit:
+        if platforms.get(candidate.platform).vtysh and options.commit:
             device = plan.device(candidate.host)
             peers = {i.name: i.peer for i in device.interfaces if i.kind == "p2p" and i.peer}
             links = link_routing(candidate.config, device, plan)

@@ -30,13 +30,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import typer
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from netauto.errors import CheckFailed, InputError, Problem
+from netauto.connect.targets import VmAccess
+from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
-from netauto.lab.state import LabInfo
 from netauto.plan.models import Plan
 from netauto.push import audit
 from netauto.push.ansible_data import (
@@ -69,14 +68,20 @@ class VmResult(BaseModel):
     diff: str = ""
 
 
-def lab_target(info: LabInfo) -> VmTarget:
-    """How Ansible reaches the VMs of a running lab (its SSH config; files in its runtime dir)."""
+def vm_target(name: str, access: VmAccess) -> VmTarget:
+    """How Ansible reaches the VMs of target ``name`` (from its ``vm_access()``).
+
+    Examples:
+        >>> vm_target("prod", VmAccess(user="ops")).user
+        'ops'
+    """
     return VmTarget(
-        name="lab",
-        ssh_config=info.ssh_config,
-        private_key=info.private_key,
-        files_root=info.runtime_dir / "hosts",
-        ipv6_nodad=True,
+        name=name,
+        ssh_config=access.ssh_config,
+        private_key=access.private_key,
+        user=access.user,
+        files_root=access.files_root,
+        ipv6_nodad=access.ipv6_nodad,
     )
 
 
@@ -292,7 +297,7 @@ def _run(data_dir: Path, ident: str, env: Mapping[str, str], **kwargs: Any) -> A
 def push_vms(
     sot: SoT,
     plan: Plan,
-    target: VmTarget | LabInfo,
+    target: VmTarget,
     commit: bool,
     state_dir: Path,
     hosts: list[str] | None = None,
@@ -308,7 +313,7 @@ def push_vms(
     Raises:
         InputError: ``hosts`` names something that is not a VM, or the playbooks are missing.
     """
-    vm_target = lab_target(target) if isinstance(target, LabInfo) else target
+
     if not (playbooks / PLAYBOOK).is_file():
         raise InputError(
             Problem(
@@ -319,7 +324,7 @@ def push_vms(
                 hint="run netauto from its source tree, or pass the playbooks directory",
             )
         )
-    inventory = build_inventory(sot, plan, vm_target, hosts)
+    inventory = build_inventory(sot, plan, target, hosts)
     if not inventory.hosts:
         return []
     ident = run_id(commit)
@@ -341,7 +346,7 @@ def push_vms(
         artifact_dir / "netauto-results.json",
         json.dumps([r.model_dump(mode="json") for r in results], indent=1) + "\n",
     )
-    audit.append(state_dir, audit_records(results, vm_target.name, commit))
+    audit.append(state_dir, audit_records(results, target.name, commit))
     return results
 
 
@@ -372,13 +377,13 @@ def audit_records(results: list[VmResult], target: str, commit: bool) -> list[au
 def vm_facts(
     sot: SoT,
     plan: Plan,
-    target: VmTarget | LabInfo,
+    target: VmTarget,
     state_dir: Path,
     hosts: list[str] | None = None,
 ) -> list[VmFacts]:
     """What the VMs really carry (addresses, default gateways), from Ansible ``setup`` facts."""
-    vm_target = lab_target(target) if isinstance(target, LabInfo) else target
-    inventory = build_inventory(sot, plan, vm_target, hosts)
+
+    inventory = build_inventory(sot, plan, target, hosts)
     if not inventory.hosts:
         return []
     ident = f"{run_id(False).replace('-check-', '-facts-')}"
@@ -415,116 +420,3 @@ def vm_facts(
         gathered.get(h) or VmFacts(host=h, reachable=False, error="no facts gathered")
         for h in inventory.hosts
     ]
-
-
-# --- CLI (wired by netauto/push/cli.py) ---------------------------------------------------------
-
-
-def run_vms(
-    inventory: Path,
-    state_dir: Path,
-    *,
-    commit: bool,
-    target: str = "lab",
-    hosts: list[str] | None = None,
-    lab_prefix: str | None = None,
-    credentials: Path | None = None,
-    fmt: str = "table",
-) -> list[VmResult]:
-    """The body of ``netauto push --vms``: load SoT + plan, run, print the table or JSON.
-
-    ``target`` is ``lab`` (the running lab ``lab_prefix``) or ``prod`` (each VM as
-    ``<name>.<management.domain>``; user and key from ``--credentials``/environment as for
-    the routers). Holds the push lock (``<state_dir>/push.lock``) while Ansible runs, so call
-    it outside the routers' own ``push_lock`` block (or call :func:`push_vms` inside it).
-    Returns the results; the caller decides the exit code.
-
-    Raises:
-        InputError: a bad option, SoT, ledger or VM name, or no running lab.
-    """
-    from netauto.console import out
-    from netauto.lab.state import info
-    from netauto.plan import plan_for
-    from netauto.push import credentials as creds
-    from netauto.push.lock import push_lock
-    from netauto.sot.loader import load_sot
-
-    if fmt not in ("table", "json"):
-        raise InputError(
-            Problem(None, None, "--format", f"unknown format {fmt!r}", hint="table or json")
-        )
-    if target not in ("lab", "prod"):
-        raise InputError(
-            Problem(None, None, "--target", f"unknown target {target!r}", hint="lab or prod")
-        )
-    sot = load_sot(inventory).sot
-    plan = plan_for(inventory).plan
-    where: VmTarget | LabInfo
-    if target == "lab":
-        where = info(lab_prefix)
-    else:
-        found = creds.load(credentials)
-        where = VmTarget(name="prod", user=found.username or "root", private_key=found.key_file)
-    with push_lock(state_dir):
-        results = push_vms(sot, plan, where, commit, state_dir, hosts or None)
-    if fmt == "json":
-        out.print_json(json.dumps([r.model_dump(mode="json") for r in results]))
-    else:
-        out.print(results_table(results))
-    return results
-
-
-def vms_command(
-    ctx: typer.Context,
-    commit: bool = typer.Option(False, "--commit", help="Apply (default: Ansible check mode)."),
-    host: list[str] = typer.Option([], "--host", help="Only this VM (repeatable)."),
-    target: str = typer.Option("lab", "--target", "-t", help="lab or prod."),
-    lab_prefix: str | None = typer.Option(
-        None, "--lab-prefix", envvar="NETAUTO_LAB_PREFIX", help="Lab prefix (default na-)."
-    ),
-    credentials: Path | None = typer.Option(
-        None, "--credentials", help="YAML (mode 0600) with username, key_file, for --target prod."
-    ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json"),
-) -> None:
-    """Configure the data-centre VMs with the netauto_vm Ansible role (dry run unless --commit).
-
-    Examples:
-        netauto push --vms                       # check mode + diff against the running lab
-        netauto push --vms --commit              # apply
-        netauto push --vms --host dc-lgsp-01 --format json
-    """
-    from netauto.settings import settings
-
-    opts = settings(ctx)
-    results = run_vms(
-        opts.inventory, opts.state_dir, commit=commit, target=target, hosts=host,
-        lab_prefix=lab_prefix, credentials=credentials, fmt=fmt,
-    )  # fmt: skip
-    failed = [r for r in results if not r.ok]
-    if failed:
-        raise CheckFailed(
-            f"{len(failed)} of {len(results)} VMs failed: "
-            + "; ".join(f"{r.host}: {r.failed_task or r.outcome}: {r.error}" for r in failed)
-        )
-
-
-def results_table(results: list[VmResult]) -> Any:
-    """A rich table of VM results (one row per VM)."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title="data-centre VMs (ansible-runner)")
-    for column in ("VM", "outcome", "changed", "failed task", "error", "artifacts"):
-        table.add_column(column)
-    for r in results:
-        style = "red" if not r.ok else ("yellow" if r.changed else "green")
-        table.add_row(
-            escape(r.host),
-            f"[{style}]{r.outcome}[/{style}]",
-            str(r.changed),
-            escape(r.failed_task),
-            escape(r.error),
-            escape(str(r.artifact_dir)),
-        )
-    return table

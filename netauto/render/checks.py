@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from netauto import platforms
+from netauto.parse.readback import ConfigAddress, ConfigFacts, read_nft, read_text
 from netauto.plan.models import DevicePlan, Plan
-from netauto.render.context import LOOPBACK_NAMES
 from netauto.render.models import Finding, RenderedConfig
-from netauto.render.readback import ConfigAddress, ConfigFacts, canonical_name, read_config
 
 Address = ConfigAddress
 
@@ -26,14 +26,14 @@ Address = ConfigAddress
 def expected_addresses(device: DevicePlan) -> dict[str, set[Address]]:
     """Interface name (as the platform's reader reports it) -> the addresses it must carry."""
     out: dict[str, set[Address]] = {}
+    platform = platforms.get(device.platform)
     loopback = next(
-        (i.name for i in device.interfaces if i.kind == "loopback"),
-        LOOPBACK_NAMES[device.platform],
+        (i.name for i in device.interfaces if i.kind == "loopback"), platform.loopback
     )
     of = ConfigAddress.of
-    out[canonical_name(device.platform, loopback)] = {of(device.loopback4), of(device.loopback6)}
+    out[platform.canonical_interface(loopback)] = {of(device.loopback4), of(device.loopback6)}
     for iface in device.interfaces:
-        name = canonical_name(device.platform, iface.name)
+        name = platform.canonical_interface(iface.name)
         addrs = out.setdefault(name, set())
         addrs |= {of(a) for a in (iface.ipv4, iface.ipv6) if a is not None}
     return out
@@ -142,6 +142,16 @@ def check_parity(hostname: str, facts: ConfigFacts) -> list[Finding]:
             )
         )
     return found
+
+
+def read_config(rendered: RenderedConfig) -> ConfigFacts:
+    """Facts of a rendered device config (read back the way its platform says) and of its
+    side files (an nftables ruleset)."""
+    facts = read_text(platforms.get(rendered.platform).reader, rendered.text)
+    for side in rendered.extra:
+        if side.filename.endswith(".nft"):
+            read_nft(side.text, facts)
+    return facts
 
 
 def check_rendered(plan: Plan, rendered: list[RenderedConfig]) -> list[Finding]:

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import jinja2
 
+from netauto import platforms
 from netauto.errors import InputError, Problem
+from netauto.fileio import trusted
 from netauto.plan.models import Plan
 from netauto.render.context import ascii_text, device_context, vm_context
 from netauto.render.models import RenderedConfig, RenderedFile, RenderOptions
@@ -30,8 +32,6 @@ from netauto.sot.models import SoT
 
 DEVICE_TEMPLATE = "device.j2"
 VM_TEMPLATE = "linux/vm.network.j2"
-#: Side files a platform renders beside its config: template -> file suffix.
-SIDE_FILES: dict[str, list[tuple[str, str]]] = {"frr": [("frr/filter.nft.j2", ".nft")]}
 
 
 def _ipv4_mask(value: object) -> str:
@@ -77,8 +77,6 @@ def template_cache_dir() -> Path | None:
     loaded from a directory nobody else can write to. Jinja checks every entry against the
     template's source, so an edited template is compiled again.
     """
-    from netauto.cache import trusted
-
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     if not os.path.isabs(base):
         return None
@@ -244,9 +242,10 @@ def render_device(
     template_dir = template_dir or default_template_dir()
     ctx = device_context(sot, plan, hostname, options, policy)
     variables: dict[str, object] = {"d": ctx}
-    text, used = _render(template_dir, f"{ctx.platform}/{DEVICE_TEMPLATE}", variables)
+    platform = platforms.get(ctx.platform)
+    text, used = _render(template_dir, f"{platform.templates}/{DEVICE_TEMPLATE}", variables)
     extra = []
-    for template, suffix in SIDE_FILES.get(ctx.platform, []):
+    for template, suffix in platform.side_files:
         side, side_used = _render(template_dir, template, variables)
         extra.append(RenderedFile(filename=hostname + suffix, text=side, templates=side_used))
     return RenderedConfig(

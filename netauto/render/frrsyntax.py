@@ -5,10 +5,9 @@ running daemon. vtysh reads the configs from a pipe (``-f /dev/stdin``): the FRR
 one batch are sent as one text (the trailing ``end`` of each dropped) and every error line
 vtysh reports is mapped back to its config and line.
 
-vtysh spends ~40 ms building its command tables before it reads a line, so its processes
-are started ahead (:mod:`netauto.render.vtysh`: by the console script before it imports
-the CLI, else by :func:`start_syntax_runs` before the plan is loaded): they get ready on
-the second core, and the configs are fed to them once rendered (:meth:`SyntaxRun.feed`).
+vtysh builds its command tables before it reads a line, so render starts its processes
+(:func:`start_syntax_runs`) before the plan is loaded and feeds them the configs once
+rendered (:meth:`SyntaxRun.feed`).
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ import subprocess
 import threading
 from collections.abc import Sequence
 
+from netauto import platforms
 from netauto.render.models import Finding, RenderedConfig
-from netauto.render.vtysh import DryRun, start_dry_run, take_prestarted, vtysh_path
+from netauto.render.vtysh import DryRun, start_dry_run, vtysh_path
 
 __all__ = [
     "SyntaxRun",
@@ -42,8 +42,9 @@ def _body(text: str) -> list[str]:
 
 
 def frr_configs(rendered: list[RenderedConfig]) -> list[RenderedConfig]:
-    """The configs FRR's parser checks: FRR devices (not their side files, not VMs)."""
-    return [r for r in rendered if r.platform == "frr" and r.kind == "device"]
+    """The configs FRR's parser checks: devices whose platform FRR parses (not side files,
+    not VMs)."""
+    return [r for r in rendered if r.kind == "device" and platforms.get(r.platform).vtysh]
 
 
 class SyntaxRun:
@@ -146,14 +147,11 @@ class SyntaxRun:
 
 
 def start_syntax_runs(count: int, vtysh: str | None = None) -> list[SyntaxRun]:
-    """``count`` vtysh processes to be fed later (none if FRR is not installed): those the
-    console script started ahead first (unless ``vtysh`` names another one), new ones for
-    the rest."""
-    runs = [] if vtysh else take_prestarted(count)
+    """``count`` vtysh processes to be fed later (none if FRR is not installed)."""
     vtysh = vtysh or vtysh_path()
-    if vtysh is not None:
-        runs += [start_dry_run(vtysh) for _ in range(count - len(runs))]
-    return [SyntaxRun(run) for run in runs]
+    if vtysh is None:
+        return []
+    return [SyntaxRun(start_dry_run(vtysh)) for _ in range(count)]
 
 
 def discard(runs: Sequence[SyntaxRun | None]) -> None:

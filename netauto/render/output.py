@@ -1,86 +1,93 @@
-"""Writing render's files and reporting them: no typer, no Jinja2, no typed models.
+"""A render's outcome as plain data, and its staging directory (no typer, no rich).
 
-The ``render`` command uses it, and so does the console script for a render answered from
-the cache (:func:`answer_from_cache`): that one starts before the command line (typer,
-and pydantic under it) is imported, so the whole command is the time it takes to move the
-files written ahead into place.
+:class:`Outcome` is what the ``render`` verb reports (hosts, files, findings, the FRR
+parser used); :func:`staging` makes, publishes or removes the private directory the files
+are written into, so a failed render never leaves half an output.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from netauto import console
-from netauto.errors import CheckFailed, InputError, NetautoError, Problem
+from netauto.errors import InputError, Problem
 from netauto.fileio import publish_dir, staging_dir
-from netauto.render.paths import default_template_dir, stale_outputs
-from netauto.render.warm import Cached, Outcome, cached_outcome, take_files, write_outcome
+
+if TYPE_CHECKING:
+    from netauto.render.models import Finding, RenderedConfig
 
 DEFAULT_OUTPUT = Path("build/configs")
 """Where ``render`` writes unless ``-o`` says otherwise."""
 
-WAITING = "waiting for the render `netauto plan` started ahead..."
+
+class HostFiles(NamedTuple):
+    """What render wrote for one host: its files and what the summary shows of them."""
+
+    hostname: str
+    platform: str
+    files: tuple[tuple[str, str], ...]
+    """(file name, text): the main config first, then its side files."""
+    templates: int
+    """Templates used, all files together."""
+
+    @property
+    def lines(self) -> int:
+        """Lines in all of the host's files."""
+        return sum(text.count("\n") for _, text in self.files)
 
 
-def summary_table(outcome: Outcome, written: bool) -> None:
-    """Print one row per host: its files, lines, templates and what the checks found."""
-    per_host = Counter((f.hostname, f.severity) for f in outcome.findings)
-    rows = []
-    for host in outcome.hosts:
-        errors = per_host[(host.hostname, "error")]
-        warnings = per_host[(host.hostname, "warning")]
-        status = "ok" if not errors and not warnings else f"{errors} errors, {warnings} warnings"
-        files = " ".join(name for name, _ in host.files)
-        rows.append(
-            [host.hostname, host.platform, files, str(host.lines), str(host.templates), status]
+class FindingLine(NamedTuple):
+    """One offline-check finding, as render reports it."""
+
+    hostname: str
+    severity: str
+    text: str
+
+
+class Outcome(NamedTuple):
+    """A render's result as the CLI uses it: plain data, cheap to store and to load."""
+
+    hosts: tuple[HostFiles, ...]
+    findings: tuple[FindingLine, ...]
+    """Address and parity checks first, then FRR's parser (the order render reports)."""
+    parser: str
+    """FRR's parser that checked the FRR configs: ``vtysh --dryrun`` or ``not installed``."""
+
+    def errors(self) -> list[FindingLine]:
+        """The findings that stop render from writing."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    def filenames(self) -> set[str]:
+        """Every file name of every host."""
+        return {name for host in self.hosts for name, _ in host.files}
+
+
+def outcome_of(
+    rendered: Iterable[RenderedConfig], findings: Iterable[Finding], parser: str
+) -> Outcome:
+    """The :class:`Outcome` of rendered configs and their findings (pure)."""
+    hosts = tuple(
+        HostFiles(
+            config.hostname,
+            config.platform,
+            tuple((f.filename, f.text) for f in config.files()),
+            len({t for f in config.files() for t in f.templates}),
         )
-    console.table(
-        "render" + ("" if written else " (nothing written)"),
-        ("host", "platform", "files", "lines", "templates", "checks"),
-        rows,
-        right=("lines", "templates"),
-        simple=True,
+        for config in rendered
     )
+    lines = tuple(FindingLine(f.hostname, f.severity, str(f)) for f in findings)
+    return Outcome(hosts, lines, parser)
 
 
-def report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool) -> None:
-    """Print the findings, the table (unless ``quiet``), stale files and the summary line;
-    raise :class:`CheckFailed` on errors. ``whole``: everything was rendered into an
-    output directory that existed before."""
-    errors = outcome.errors()
-    if outcome.findings:
-        from rich.markup import escape  # a message may hold brackets (vtysh's, a name's)
-    for finding in outcome.findings:
-        colour = "red" if finding.severity == "error" else "yellow"
-        console.err.print(
-            f"[{colour}]{finding.severity}:[/] {escape(finding.text)}",
-            markup=True,
-            highlight=False,
-        )
-    if not quiet:
-        summary_table(outcome, write)
-    if write and whole:
-        stale = stale_outputs(os.listdir(output), outcome.filenames())
-        if stale:
-            more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
-            console.plain(
-                f"warning: {len(stale)} files in {output} are not from this render "
-                f"(hosts no longer in the plan?): {', '.join(stale[:10])}{more}; "
-                "remove them if they are stale"
-            )
-    files = sum(len(host.files) for host in outcome.hosts)
-    console.plain(
-        f"{len(outcome.hosts)} hosts, {files} files, {len(errors)} errors, "
-        f"{len(outcome.findings) - len(errors)} warnings (FRR parser: {outcome.parser})"
-        + (f"; written to {output}" if write else "; nothing written")
-    )
-    if errors:
-        raise CheckFailed(f"{len(errors)} offline check errors; nothing was written")
+def parser_name() -> str:
+    """How FRR configs are parsed on this machine (as render's summary says it)."""
+    from netauto.render.vtysh import vtysh_path
+
+    return "vtysh --dryrun" if vtysh_path() else "not installed"
+
 
 
 def output_error(output: Path, exc: OSError) -> InputError:
@@ -127,80 +134,3 @@ def staging(output: Path) -> Iterator[Staging]:
     finally:
         if stage.path is not None:
             shutil.rmtree(stage.path, ignore_errors=True)
-
-
-def answer(cached: Cached, output: Path, check: bool, quiet: bool) -> None:
-    """Finish a render from a stored one: move its files written ahead into ``output``
-    (or write them when they cannot be moved) unless ``check`` or a check found an error,
-    and report exactly as a fresh render does.
-
-    Raises:
-        InputError: ``output`` cannot be written.
-        CheckFailed: an offline check found an error (nothing was written).
-    """
-    outcome = cached.outcome
-    existed = output.is_dir()
-    write = not check and not outcome.errors()
-    if write:
-        with staging(output) as stage:
-            stage.path = take_files(cached.files, output) if cached.files else None
-            if stage.path is None:
-                write_outcome(stage.make(), outcome)
-            stage.publish()
-    report(outcome, output, write, quiet, existed)
-
-
-def quick_args(args: list[str]) -> tuple[Path, bool, bool] | None:
-    """(output, check, quiet) of ``render``'s own arguments when they hold only ``-o`` /
-    ``--output``, ``--check`` and ``-q`` / ``--quiet``; None for anything else (the
-    command line then parses it).
-
-    Examples:
-        >>> quick_args(["-q", "-o", "out"])
-        (PosixPath('out'), False, True)
-        >>> quick_args(["--output=o", "--check"])
-        (PosixPath('o'), True, False)
-        >>> quick_args(["--host", "r1"]) is None, quick_args(["-o"]) is None
-        (True, True)
-    """
-    output, check, quiet = DEFAULT_OUTPUT, False, False
-    rest = iter(args)
-    for arg in rest:
-        if arg in ("-q", "--quiet"):
-            quiet = True
-        elif arg == "--check":
-            check = True
-        elif arg in ("-o", "--output"):
-            value = next(rest, None)
-            if value is None or value.startswith("-") or not value:
-                return None
-            output = Path(value)
-        elif arg.startswith("--output=") and len(arg) > len("--output="):
-            output = Path(arg.partition("=")[2])
-        else:
-            return None
-    return output, check, quiet
-
-
-def answer_from_cache(inventory: str, state_dir: str, args: list[str]) -> int | None:
-    """Run ``netauto render ARGS`` from a stored render (see :func:`answer`) and return
-    its exit code; None when ``args`` hold more than :func:`quick_args` reads or nothing
-    is stored for the SoT as it is now (the command line then renders). A render ahead
-    still running is waited for."""
-    quick = quick_args(args)
-    if quick is None:
-        return None
-    cached = cached_outcome(
-        Path(inventory),
-        Path(state_dir) / "cache",
-        default_template_dir(),
-        lambda: console.plain(WAITING),
-    )
-    if cached is None:
-        return None
-    try:
-        answer(cached, *quick)
-    except NetautoError as exc:
-        console.report_error(exc)
-        return exc.exit_code
-    return 0

@@ -12,11 +12,14 @@ is then raised in the parent, with its file and line, exactly as in a serial run
 from __future__ import annotations
 
 import contextlib
+import copyreg
+import io
+import ipaddress
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
-from netauto.cache import dumps
 from netauto.fileio import write_new
 from netauto.plan.models import Plan
 from netauto.render.checks import check_rendered
@@ -31,6 +34,51 @@ MIN_PARALLEL = 64
 
 Result = tuple[list[RenderedConfig], list[Finding]]
 """Rendered configs and their offline-check findings (FRR's parser reports separately)."""
+
+
+def _address(obj: ipaddress.IPv4Address | ipaddress.IPv6Address) -> tuple[Any, ...]:
+    if getattr(obj, "scope_id", None):
+        return type(obj), (str(obj),)
+    return type(obj), (int(obj),)
+
+
+def _network(obj: ipaddress.IPv4Network | ipaddress.IPv6Network) -> tuple[Any, ...]:
+    return type(obj), ((int(obj.network_address), obj.prefixlen),)
+
+
+def _interface(obj: ipaddress.IPv4Interface | ipaddress.IPv6Interface) -> tuple[Any, ...]:
+    if getattr(obj.ip, "scope_id", None):
+        return type(obj), (str(obj),)
+    return type(obj), ((int(obj.ip), obj.network.prefixlen),)
+
+
+_DISPATCH: dict[type, Any] = {
+    **copyreg.dispatch_table,
+    ipaddress.IPv4Address: _address,
+    ipaddress.IPv6Address: _address,
+    ipaddress.IPv4Network: _network,
+    ipaddress.IPv6Network: _network,
+    ipaddress.IPv4Interface: _interface,
+    ipaddress.IPv6Interface: _interface,
+}
+"""The child's results reach the parent with addresses pickled as integers (rebuilding
+thousands of them from their text is most of the unpickling time)."""
+
+
+def dumps(value: object) -> bytes:
+    """Pickle ``value`` with IP addresses, networks and interfaces stored as integers.
+
+    Examples:
+        >>> import ipaddress, pickle
+        >>> net = ipaddress.ip_interface("2001:db8::1/64")
+        >>> pickle.loads(dumps([net, net.network, net.ip])) == [net, net.network, net.ip]
+        True
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def cores() -> int:

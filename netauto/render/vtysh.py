@@ -1,10 +1,7 @@
-"""``vtysh --dryrun`` processes started ahead of use (standard library only).
+"""Starting ``vtysh --dryrun``, FRR's own parser, as a process fed through a pipe.
 
-vtysh builds its command tables (~40 ms) before it reads a line of configuration. The
-console script starts vtysh for ``render`` before it imports the command line
-(:func:`prestart`, see :mod:`netauto.launch`), so the tables are built on the second core
-while the first imports; :mod:`netauto.render.frrsyntax` takes them
-(:func:`take_prestarted`) and feeds them the rendered configs.
+:mod:`netauto.render.frrsyntax` starts one per render process before the configs are
+rendered (vtysh builds its command tables meanwhile) and feeds them the rendered configs.
 """
 
 from __future__ import annotations
@@ -62,34 +59,3 @@ def start_dry_run(vtysh: str) -> DryRun:
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
         capacity = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
     return DryRun(process, output, capacity)
-
-
-_prestarted: list[DryRun] = []
-
-
-def prestart(count: int) -> None:
-    """Start ``count`` dry runs for this process to take later (none without FRR)."""
-    vtysh = vtysh_path()
-    if vtysh is not None:
-        _prestarted.extend(start_dry_run(vtysh) for _ in range(count))
-
-
-def take_prestarted(count: int) -> list[DryRun]:
-    """Up to ``count`` dry runs started by :func:`prestart` (each is handed out once)."""
-    taken = _prestarted[:count]
-    del _prestarted[:count]
-    return taken
-
-
-def drop_prestarted() -> None:
-    """Stop the dry runs :func:`prestart` started that nobody took (a render answered from
-    the cache needs none): killed, not fed, so none is waited for longer than its exit."""
-    while _prestarted:
-        run = _prestarted.pop()
-        with contextlib.suppress(OSError):
-            run.process.kill()
-        run.process.wait()
-        if run.process.stdin is not None:
-            with contextlib.suppress(OSError):
-                run.process.stdin.close()
-        run.output.close()

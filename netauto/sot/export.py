@@ -18,36 +18,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from netauto import platforms
 from netauto.sot.models import SITE_KINDS, VM, Device, Platform, SiteKind, SoT
 
 HostKind = Literal["router", "vm"]
 _Dumper: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-NAPALM_DRIVERS: dict[str, str] = {
-    "frr": "frr",
-    "cisco_ios": "ios",
-    "junos": "junos",
-    "eos": "eos",
-    "huawei_vrp": "huawei_vrp",
-}
-"""Napalm driver per SoT platform (``frr`` is netauto's own, ``huawei_vrp`` a community one)."""
-NETMIKO_DEVICE_TYPES: dict[str, str] = {
-    "frr": "linux",
-    "cisco_ios": "cisco_ios",
-    "junos": "juniper_junos",
-    "eos": "arista_eos",
-    "huawei_vrp": "huawei",
-    "linux": "linux",
-}
-"""Netmiko ``device_type`` per SoT platform (an FRR box is a Linux shell with vtysh)."""
-ANSIBLE_NETWORK_OS: dict[str, str] = {
-    "frr": "frr.frr.frr",
-    "cisco_ios": "cisco.ios.ios",
-    "junos": "junipernetworks.junos.junos",
-    "eos": "arista.eos.eos",
-}
-"""``ansible_network_os`` per platform that has a maintained Ansible collection."""
-
 
 class ExportModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -281,10 +256,10 @@ def _dump(data: Any) -> str:
 
 def _platform_group(platform: str) -> NornirGroup:
     options: dict[str, NornirConnection] = {}
-    if platform in NAPALM_DRIVERS:
-        options["napalm"] = NornirConnection(platform=NAPALM_DRIVERS[platform])
-    if platform in NETMIKO_DEVICE_TYPES:
-        options["netmiko"] = NornirConnection(platform=NETMIKO_DEVICE_TYPES[platform])
+    known = platforms.get(platform)
+    if known.napalm_driver is not None:
+        options["napalm"] = NornirConnection(platform=known.napalm_driver)
+    options["netmiko"] = NornirConnection(platform=known.netmiko_device_type)
     return NornirGroup(platform=platform, connection_options=options)
 
 
@@ -415,11 +390,13 @@ def ansible_inventory(sot: SoT) -> AnsibleInventory:
             members.setdefault(name, []).append(row.name)
     children: dict[str, AnsibleGroup] = {}
     for name, hosts in sorted(members.items()):
-        platform = name.removeprefix("platform_")
         group_vars = None
-        if name.startswith("platform_") and platform in ANSIBLE_NETWORK_OS:
+        network_os = None
+        if name.startswith("platform_"):
+            network_os = platforms.get(name.removeprefix("platform_")).ansible_network_os
+        if network_os is not None:
             group_vars = {
-                "ansible_network_os": ANSIBLE_NETWORK_OS[platform],
+                "ansible_network_os": network_os,
                 "ansible_connection": "ansible.netcommon.network_cli",
             }
         children[name] = AnsibleGroup(hosts=dict.fromkeys(hosts), vars=group_vars)

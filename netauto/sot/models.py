@@ -13,13 +13,27 @@ Identity rules that keep addressing stable:
 """
 
 import datetime as dt
+import difflib
 import ipaddress
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Platform = Literal["frr", "cisco_ios", "junos", "eos", "huawei_vrp", "linux"]
-PLATFORMS: tuple[str, ...] = ("frr", "cisco_ios", "junos", "eos", "huawei_vrp", "linux")
+from netauto import platforms
+
+
+def _known_platform(value: str) -> str:
+    if value not in platforms.names():
+        close = difflib.get_close_matches(value, platforms.names(), n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"unknown platform {value!r}: expected one of {', '.join(platforms.names())}{hint}"
+        )
+    return value
+
+
+Platform = Annotated[str, AfterValidator(_known_platform)]
+"""A platform of :mod:`netauto.platforms` (``frr``, ``cisco_ios``, ...)."""
 SiteKind = Literal["data-centre", "hub", "commune", "department"]
 SITE_KINDS: tuple[str, ...] = ("data-centre", "hub", "commune", "department")
 LanFunction = Literal["office", "wifi", "camera", "mgmt", "server", "voice", "guest"]

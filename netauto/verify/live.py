@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from netauto.connect.targets import Target
 from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
 from netauto.sot.models import SoT
@@ -450,39 +451,30 @@ def load_snapshot(state_dir: Path, which: str) -> Snapshot:
 
 
 def take_snapshot(
-    target: Literal["lab", "prod"],
+    target: Target,
     sot: SoT,
     inventory: str,
     *,
-    lab_prefix: str | None = None,
-    credentials_file: Path | None = None,
     workers: int = 20,
     done: Callable[[str], None] | None = None,
 ) -> Snapshot:
     """Collect the facts of every router and VM of ``target`` (see :func:`collect`).
 
-    ``lab``: every router and VM of the running lab; ``prod``: every host of the Nornir
-    inventory derived from the SoT (Linux hosts are VMs, the rest routers).
+    Every host the target holds (a lab: its routers and VMs); a target that holds the whole
+    SoT (prod): every host of its Nornir inventory (Linux hosts are VMs, the rest routers).
     """
-    from netauto.push.targets import open_nornir
-
     taken = now()
-    nr, _ = open_nornir(
-        target, sot, lab_prefix=lab_prefix, credentials_file=credentials_file, workers=workers
-    )
+    nr, _ = target.open_nornir(sot, workers)
+    held = target.hosts()
     hosts: dict[str, HostKind] = {}
-    if target == "lab":
-        from netauto.lab import state
-
-        info = state.info(lab_prefix)
-        hosts = {h.name: "router" for h in info.routers}
-        hosts.update({h.name: "vm" for h in info.vms})
+    if held is not None:
+        hosts = {name: "vm" if kind == "vm" else "router" for name, kind in held.items()}
     else:
         for name, host in nr.inventory.hosts.items():
             hosts[name] = "vm" if host.platform == "linux" else "router"
     return Snapshot(
         taken=taken,
-        target=target,
+        target=target.name,
         province=sot.province.name,
         inventory=inventory,
         hosts=collect(nr, hosts, done),

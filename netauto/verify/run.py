@@ -19,9 +19,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from netauto.connect.targets import LanClient
+from netauto.parse.routing import (
+    BGP_COMMAND,
+    OSPF_COMMANDS,
+    established_peers,
+    full_adjacencies,
+)
 from netauto.plan.models import Plan
 from netauto.verify.derive import CheckSpec
 from netauto.verify.models import CheckResult, Status
@@ -34,12 +40,6 @@ from netauto.verify.probes import (
     probe_command,
     prober_probe,
     prober_program,
-)
-from netauto.verify.routing import (
-    BGP_COMMAND,
-    OSPF_COMMANDS,
-    established_peers,
-    full_adjacencies,
 )
 
 Done = Callable[[int], None]
@@ -430,20 +430,20 @@ def run_on_routers(
 
 
 def run_on_clients(
-    info: Any,
+    lan_clients: list[LanClient],
     specs: list[CheckSpec],
     done: Done | None = None,
     workers: int = 16,
     python: bool = True,
 ) -> list[CheckResult]:
-    """Run reachability/isolation probes from the lab's LAN clients (they are local).
+    """Run reachability/isolation probes from LAN clients (the lab's: they are local).
 
     With ``python``, one local prober process runs every client's probes at once, each in
     its client's network namespace (no process per client, no SSH). Without, each client
     runs the shell script (``nsenter``, ``workers`` clients at once).
     """
-    clients = {(c.router, c.lan): c for c in info.clients}
-    jobs: dict[str, tuple[Any, list[CheckSpec]]] = {}
+    clients = {(c.router, c.lan): c for c in lan_clients}
+    jobs: dict[str, tuple[LanClient, list[CheckSpec]]] = {}
     for spec in specs:
         if spec.probe not in ("ping", "tcp"):
             continue
@@ -451,7 +451,7 @@ def run_on_clients(
         if client is not None:
             jobs.setdefault(client.name, (client, []))[1].append(spec)
 
-    def sources_of(client: Any) -> dict[str, str]:
+    def sources_of(client: LanClient) -> dict[str, str]:
         sources: dict[str, str] = {}
         for address in client.addresses:
             sources.setdefault("ipv4" if address.version == 4 else "ipv6", str(address.ip))
@@ -462,7 +462,7 @@ def run_on_clients(
         probes: list[list[Any]] = []
         for name in sorted(jobs):
             client, mine = jobs[name]
-            sources, netns = sources_of(client), netns_path(info, name)
+            sources, netns = sources_of(client), client.netns
             for spec in mine:
                 source = sources.get(spec.family or "", spec.source)
                 probes.append([*prober_probe(len(owners), spec, source), netns])
@@ -488,7 +488,7 @@ def run_on_clients(
 
         def runner(script: str, stdin: bytes | None) -> tuple[int, str, str]:
             proc = subprocess.run(
-                info.exec_argv(name, ["sh", "-c", script]),
+                client.exec_argv(["sh", "-c", script]),
                 input=stdin or b"", capture_output=True, timeout=300, check=False,
             )  # fmt: skip
             return (proc.returncode, proc.stdout.decode(errors="replace"),
@@ -504,15 +504,6 @@ def run_on_clients(
         for results in pool.map(one, sorted(jobs)):
             out += results
     return out
-
-
-def netns_path(info: Any, name: str) -> str:
-    """The network namespace file of lab host ``name`` (its anchor process's, as
-    :meth:`netauto.lab.state.LabInfo.exec_argv` enters it, else the named namespace)."""
-    pid = info.anchor_pid(name)
-    if pid and Path(f"/proc/{pid}").exists():
-        return f"/proc/{pid}/ns/net"
-    return f"/run/netns/{info.host(name).namespace}"
 
 
 def vm_drift_results(

@@ -29,9 +29,9 @@ import pytest
 
 from netauto.lab import hostfiles, runner
 from netauto.lab.state import LabInfo, info
+from netauto.parse.routing import OSPF_COMMANDS, full_adjacencies
 from netauto.plan import plan_for
 from netauto.push import audit
-from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
 from tests.conftest import TINY, CliResult
 from tests.push import FRR_LAB
 

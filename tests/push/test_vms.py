@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from netauto.errors import InputError
 from netauto.plan import plan_for
@@ -22,11 +21,10 @@ from netauto.push.ansible_data import (
     firewall_rules,
     vm_drift,
 )
-from netauto.push.vms import PLAYBOOKS, results_from_events, vms_command, write_data_dir
-from netauto.settings import Settings
+from netauto.push.vms import PLAYBOOKS, results_from_events, write_data_dir
 from netauto.sot.loader import load_sot
 from netauto.sot.models import SoT
-from tests.conftest import TINY
+from tests.conftest import TINY, CliResult
 
 ANSIBLE_BIN = Path(sys.executable).parent
 LAB = VmTarget(
@@ -270,23 +268,14 @@ def test_facts_and_drift(tiny: tuple[SoT, Plan]) -> None:
     ]
 
 
-def test_vms_command_reports_unreachable_vms_without_traceback(tmp_path: Path) -> None:
-    app = typer.Typer()
-
-    @app.callback()
-    def root(ctx: typer.Context) -> None:
-        ctx.obj = Settings(inventory=TINY, state_dir=tmp_path)
-
-    app.command("vms")(vms_command)
-    app.command("noop")(lambda: None)
+def test_vms_command_reports_unreachable_vms_without_traceback(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
     # Production target: the VMs' names do not resolve here, so every VM is unreachable.
-    result = CliRunner().invoke(
-        app, ["vms", "--target", "prod", "--host", "dc-lgsp-01", "--format", "json"]
-    )
-    assert isinstance(result.exception, Exception) and type(result.exception).__name__ == (
-        "CheckFailed"
-    ), result.output
-    rows = json.loads(result.stdout)
+    result = cli("-i", TINY, "--state-dir", tmp_path, "push", "--vms", "--target", "prod",
+                 "--host", "dc-lgsp-01", "--format", "json")  # fmt: skip
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    rows = json.loads(result.out)
     assert [(r["host"], r["outcome"], r["ok"]) for r in rows] == [
         ("dc-lgsp-01", "unreachable", False)
     ]

@@ -17,10 +17,11 @@ import pytest
 
 from netauto.lab import runner
 from netauto.lab.state import LabInfo
+from netauto.lab.target import LabTarget
 from netauto.lab.topology import build_topology
 from netauto.plan import plan_for
 from netauto.push.ansible_data import vm_drift
-from netauto.push.vms import lab_target, push_vms, vm_facts
+from netauto.push.vms import push_vms, vm_facts, vm_target
 from netauto.sot.loader import load_sot
 from tests.conftest import TINY
 
@@ -50,21 +51,21 @@ def test_lab_vms_configured_then_unchanged_then_drift(dc_lab: LabInfo, tmp_path:
     vms = [h.name for h in dc_lab.vms]
     assert vms == ["dc-lgsp-01", "dc-portal-01"]
 
-    first = push_vms(sot, plan, dc_lab, commit=True, state_dir=tmp_path)
+    target = vm_target("lab", LabTarget(info=dc_lab).vm_access())
+    first = push_vms(sot, plan, target, commit=True, state_dir=tmp_path)
     assert [(r.host, r.outcome) for r in first] == [(vm, "committed") for vm in vms]
     assert all("table inet netauto" in r.diff for r in first)
-    target = lab_target(dc_lab)
     assert target.resolv_conf(vms[0]).is_file()
     assert str(target.resolv_conf(vms[0])).startswith(str(dc_lab.runtime_dir))
 
-    second = push_vms(sot, plan, dc_lab, commit=True, state_dir=tmp_path)
+    second = push_vms(sot, plan, target, commit=True, state_dir=tmp_path)
     assert [(r.outcome, r.changed) for r in second] == [("unchanged", 0)] * len(vms)
-    assert vm_drift(plan, vm_facts(sot, plan, dc_lab, tmp_path)) == []
+    assert vm_drift(plan, vm_facts(sot, plan, target, tmp_path)) == []
 
     argv = dc_lab.exec_argv(
         vms[1], ["ip", "-6", "addr", "add", "2001:db8:9610:150::bad/64", "dev", "eth0", "nodad"]
     )
     subprocess.run(argv, check=True)
-    drift = vm_drift(plan, vm_facts(sot, plan, dc_lab, tmp_path))
+    drift = vm_drift(plan, vm_facts(sot, plan, target, tmp_path))
     assert [(d.host, d.field) for d in drift] == [(vms[1], "ipv6")]
     assert "2001:db8:9610:150::bad/64" in drift[0].actual

@@ -26,10 +26,10 @@ import pytest
 
 from netauto.lab import runner
 from netauto.lab.state import LabInfo, info
+from netauto.parse.routing import OSPF_COMMANDS, full_adjacencies
 from netauto.plan import plan_for
 from netauto.plan.models import Plan
 from netauto.verify.derive import probe_lan
-from netauto.verify.routing import OSPF_COMMANDS, full_adjacencies
 from tests.conftest import TINY, CliResult
 
 pytestmark = [

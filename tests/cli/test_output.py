@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rich.table import Table
 
-from netauto import console as consoles
-from netauto.console import err, out
+from netauto.cli import output as consoles
+from netauto.cli.output import err, out
 
 ADDRESSES = "2001:db8:96:cd:1::1 fe80::a:b:1 2001:db8:0:ab:cd:ef::1 10.0.0.1:ok:"
 

@@ -7,16 +7,17 @@ import time
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from netauto.console import err, out
+from netauto.cli.options import settings
+from netauto.cli.output import err, out
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import atomic_write
 from netauto.lab import naming, runner
 from netauto.lab.state import PREFIX_ENV, info
 from netauto.lab.topology import LabTopology, build_topology
 from netauto.lab.vagrant import vagrantfile
-from netauto.settings import settings
 
 PREFIX_HELP = "Prefix of every name the lab creates (namespaces, runtime dir)."
 
@@ -105,7 +106,13 @@ def register(app: typer.Typer) -> None:
         for note in topo.notes:
             err.print(f"note: {note}", markup=False)
         started = time.monotonic()
-        lab_info = runner.up(topo, timeout=timeout, rebuild=rebuild)
+        with Progress(
+            TextColumn("{task.description:<11}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=False,
+        ) as progress:  # fmt: skip
+            lab_info = runner.up(
+                topo, timeout=timeout, rebuild=rebuild, progress=progress, notify=err.print
+            )
         kinds = [h.kind for h in topo.hosts]
         bgp = sum(1 for h in topo.hosts if "bgpd" in h.daemons)
         out.print(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
-import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -15,9 +14,15 @@ from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from netauto.console import err, out
+from netauto.cli.options import (
+    credentials_option,
+    lab_prefix_option,
+    open_target,
+    settings,
+    target_option,
+)
+from netauto.cli.output import err, out
 from netauto.errors import CheckFailed, InputError, Problem
-from netauto.settings import settings
 
 VERIFY_HELP = """Check the running network against the source of truth, and record the run.
 
@@ -73,15 +78,16 @@ def _summary_table(run_checks: list[object]) -> Table:
     return table
 
 
-def _vm_drift(nr: Any, plan: Any, lab_info: Any, sites: list[str], stored: Any) -> list[Any]:
+def _vm_drift(
+    nr: Any, plan: Any, held: dict[str, str] | None, sites: list[str], stored: Any
+) -> list[Any]:
     """Drift of the data-centre VMs (addresses from a stored snapshot, or collected now)."""
     from netauto.verify import live
     from netauto.verify.run import vm_drift_results
 
     names = [vm.name for vm in plan.vms if not sites or vm.site in sites]
-    if lab_info is not None:
-        in_lab = {h.name for h in lab_info.vms}
-        names = [n for n in names if n in in_lab]
+    if held is not None:
+        names = [n for n in names if held.get(n) == "vm"]
     if not names:
         return []
     errors: dict[str, str] = {}
@@ -100,7 +106,7 @@ def register(app: typer.Typer) -> None:
     @app.command("verify", help=VERIFY_HELP)
     def verify(
         ctx: typer.Context,
-        target: str = typer.Option("lab", "--target", "-t", help="lab or prod."),
+        target: str = target_option(),
         site: list[str] = typer.Option([], "--site", help="Only this site (repeatable)."),
         ebgp_site: list[str] = typer.Option(
             [],
@@ -112,12 +118,8 @@ def register(app: typer.Typer) -> None:
         ),
         fmt: str = typer.Option("table", "--format", "-f", help="table or json"),
         junit: Path | None = typer.Option(None, "--junit", help="Also write JUnit XML here."),
-        lab_prefix: str | None = typer.Option(
-            None, "--lab-prefix", envvar="NETAUTO_LAB_PREFIX", help="Lab prefix (default na-)."
-        ),
-        credentials: Path | None = typer.Option(
-            None, "--credentials", help="YAML file (0600) with credentials, for --target prod."
-        ),
+        lab_prefix: str | None = lab_prefix_option(),
+        credentials: Path | None = credentials_option(),
         workers: int = typer.Option(20, "--workers", min=1, help="Routers checked at once."),
         prober: str = typer.Option(
             "auto",
@@ -136,7 +138,6 @@ def register(app: typer.Typer) -> None:
         from netauto.fileio import atomic_write
         from netauto.plan import sot_and_plan
         from netauto.push.audit import now, who
-        from netauto.push.targets import open_nornir
         from netauto.verify import history, live
         from netauto.verify.derive import derive_checks
         from netauto.verify.junit import junit_xml
@@ -144,16 +145,13 @@ def register(app: typer.Typer) -> None:
         from netauto.verify.run import run_on_clients, run_on_routers
 
         opts = settings(ctx)
-        if target not in ("lab", "prod"):
-            raise InputError(Problem(None, None, "--target", f"expected lab or prod: {target!r}"))
         if fmt not in ("table", "json"):
             raise InputError(Problem(None, None, "--format", f"expected table or json: {fmt!r}"))
         if prober not in ("auto", "shell"):
             raise InputError(Problem(None, None, "--prober", f"expected auto or shell: {prober!r}"))
         python = prober == "auto"
-        if target == "lab" and os.geteuid() != 0:
-            raise InputError("--target lab needs root (the lab lives in network namespaces)")
-        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")  # plan's cache
+        where = open_target(target, lab_prefix, credentials)
+        loaded, plan = sot_and_plan(opts.inventory)
         sot = loaded.sot
         unknown = [s for s in site if s not in {x.slug for x in sot.sites}]
         if unknown:
@@ -166,27 +164,21 @@ def register(app: typer.Typer) -> None:
                 raise InputError(Problem(None, None, "--snapshot", f"snapshot of {stored.target}"
                                          f", not {target}", "take one on this target"))  # fmt: skip
         started = now()
-        nr, reachable = open_nornir(target, sot, lab_prefix=lab_prefix,  # type: ignore[arg-type]
-                                    credentials_file=credentials, workers=workers)  # fmt: skip
-        lab_info = None
-        if target == "lab":
-            from netauto.lab import state
-
-            lab_info = state.info(lab_prefix)
-            in_lab = {h.site for h in lab_info.routers}
-            site = site or sorted(in_lab)
+        nr, reachable = where.open_nornir(sot, workers)
+        held = where.hosts()
+        held_sites = where.sites()
+        if held_sites is not None:
+            site = site or sorted(held_sites)
         specs = derive_checks(sot, plan, site or None, ebgp=ebgp_site)
-        if target == "lab" and lab_info is not None:
-            routers = {h.name for h in lab_info.routers}
-            lab_sites = {h.site for h in lab_info.routers}
+        if held is not None and held_sites is not None:
             specs = [
                 s
                 for s in specs
-                if s.device in routers and (s.kind != "isolation" or s.target in lab_sites)
+                if held.get(s.device) == "router"
+                and (s.kind != "isolation" or s.target in held_sites)
             ]
-        client_specs = (
-            [s for s in specs if s.probe in ("ping", "tcp")] if lab_info and clients else []
-        )
+        lan_clients = where.clients() if clients else []
+        client_specs = [s for s in specs if s.probe in ("ping", "tcp")] if lan_clients else []
         total = len(specs) + len(client_specs)
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -204,11 +196,11 @@ def register(app: typer.Typer) -> None:
             # routers are checked.
             with concurrent.futures.ThreadPoolExecutor(max_workers=2) as side:
                 from_clients = (
-                    side.submit(run_on_clients, lab_info, client_specs, done, python=python)
-                    if lab_info is not None and client_specs
+                    side.submit(run_on_clients, lan_clients, client_specs, done, python=python)
+                    if client_specs
                     else None
                 )
-                from_vms = side.submit(_vm_drift, nr, plan, lab_info, site, stored)
+                from_vms = side.submit(_vm_drift, nr, plan, held, site, stored)
                 results = run_on_routers(
                     nr, plan, specs, reachable, done,
                     snapshot=live.snapshot_addresses(stored) if stored is not None else None,

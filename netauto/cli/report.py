@@ -8,11 +8,11 @@ from pathlib import Path
 
 import typer
 
-from netauto.console import err, out
+from netauto.cli.options import settings
+from netauto.cli.output import err, out
 from netauto.fileio import atomic_write
 from netauto.report.build import build_report
 from netauto.report.formats import to_csv, to_html, to_markdown
-from netauto.settings import settings
 from netauto.verify.history import load_stored, summaries
 
 

@@ -12,10 +12,10 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from netauto.console import err, out
+from netauto.cli.options import open_target, settings
+from netauto.cli.output import err, out
 from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
-from netauto.settings import settings
 from netauto.sot.export import (
     HostInventory,
     ansible_inventory,
@@ -221,22 +221,15 @@ def _live_inventory(
 ) -> None:
     """``inventory --live``: collect, store and list a snapshot (network stack loaded here)."""
     import json
-    import os
 
     from netauto.errors import CheckFailed
     from netauto.verify import live
 
-    if target not in ("lab", "prod"):
-        raise InputError(Problem(None, None, "--target", f"expected lab or prod: {target!r}"))
-    if target == "lab" and os.geteuid() != 0:
-        raise InputError("--target lab needs root (the lab lives in network namespaces)")
+    where = open_target(target, lab_prefix, credentials)
     opts = settings(ctx)
     sot = load_sot(opts.inventory).sot
     with err.status(f"collecting facts ({target})..."):
-        snapshot = live.take_snapshot(
-            "lab" if target == "lab" else "prod", sot, str(opts.inventory),
-            lab_prefix=lab_prefix, credentials_file=credentials,
-        )  # fmt: skip
+        snapshot = live.take_snapshot(where, sot, str(opts.inventory))
     path = live.save_snapshot(opts.state_dir, snapshot)
     rows = live.compare(live.sot_hosts(sot), snapshot)
     if output_format is OutputFormat.table:
@@ -281,8 +274,5 @@ def _live_inventory(
 
 def register(app: typer.Typer) -> None:
     """Add the source-of-truth verbs to the main app."""
-    from netauto.sot import init_cli
-
     app.command("validate")(validate)
     app.command("inventory")(inventory)
-    init_cli.register(app)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
-from netauto import console
-from netauto.errors import InputError, Problem
-from netauto.render.output import DEFAULT_OUTPUT, WAITING, answer, report, staging
-from netauto.render.paths import default_template_dir
-from netauto.render.vtysh import drop_prestarted
-from netauto.render.warm import cached_outcome, outcome_of, parser_name
-from netauto.settings import Settings, settings
+from netauto.cli import output as ui
+from netauto.cli.options import settings
+from netauto.errors import CheckFailed, InputError, Problem
+from netauto.render.output import DEFAULT_OUTPUT, Outcome, outcome_of, parser_name, staging
+from netauto.render.paths import default_template_dir, stale_outputs
+from netauto.settings import Settings
 
 if TYPE_CHECKING:
     from netauto.plan.models import Plan
@@ -34,11 +36,6 @@ Output, one file per host, written atomically and byte-for-byte deterministic:
 nftables ruleset, since FRR has no packet filter), <vm>.network (systemd-networkd, for the
 playbooks). If a check finds an error nothing is written and the exit code is 1; warnings
 are printed and do not fail. --check runs the checks only and writes nothing.
-
-After a plain `netauto plan`, the render it started ahead in the background is used (the
-same files, checks and output; it is waited for if still running) when no --host, --site,
---ebgp-site or --templates is given and nothing changed since; NETAUTO_NO_EARLY_WORK=1
-turns rendering ahead off.
 
 [bold]Examples[/]
 
@@ -70,15 +67,6 @@ def render(
 ) -> None:
     opts = settings(ctx)
     template_dir = templates or default_template_dir()
-    if not (host or site or ebgp_site or templates):
-        # rendered ahead by `netauto plan` (netauto.render.warm)
-        cached = cached_outcome(
-            opts.inventory, opts.state_dir / "cache", template_dir, lambda: console.plain(WAITING)
-        )
-        if cached is not None:
-            drop_prestarted()  # FRR's parser already checked these configs
-            answer(cached, output, check, quiet)
-            return
     from netauto.render.frrsyntax import discard
     from netauto.render.models import RenderOptions
     from netauto.render.parallel import render_checked
@@ -111,6 +99,60 @@ def render(
     report(outcome, output, write, quiet, existed and not host and not site)
 
 
+def summary_table(outcome: Outcome, written: bool) -> None:
+    """Print one row per host: its files, lines, templates and what the checks found."""
+    per_host = Counter((f.hostname, f.severity) for f in outcome.findings)
+    rows = []
+    for host in outcome.hosts:
+        errors = per_host[(host.hostname, "error")]
+        warnings = per_host[(host.hostname, "warning")]
+        status = "ok" if not errors and not warnings else f"{errors} errors, {warnings} warnings"
+        files = " ".join(name for name, _ in host.files)
+        rows.append(
+            [host.hostname, host.platform, files, str(host.lines), str(host.templates), status]
+        )
+    ui.table(
+        "render" + ("" if written else " (nothing written)"),
+        ("host", "platform", "files", "lines", "templates", "checks"),
+        rows,
+        right=("lines", "templates"),
+        simple=True,
+    )
+
+
+def report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool) -> None:
+    """Print the findings, the table (unless ``quiet``), stale files and the summary line;
+    raise :class:`CheckFailed` on errors. ``whole``: everything was rendered into an
+    output directory that existed before."""
+    errors = outcome.errors()
+    for finding in outcome.findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        ui.err.print(
+            f"[{colour}]{finding.severity}:[/] {escape(finding.text)}",
+            markup=True,
+            highlight=False,
+        )
+    if not quiet:
+        summary_table(outcome, write)
+    if write and whole:
+        stale = stale_outputs(os.listdir(output), outcome.filenames())
+        if stale:
+            more = f" and {len(stale) - 10} more" if len(stale) > 10 else ""
+            ui.plain(
+                f"warning: {len(stale)} files in {output} are not from this render "
+                f"(hosts no longer in the plan?): {', '.join(stale[:10])}{more}; "
+                "remove them if they are stale"
+            )
+    files = sum(len(host.files) for host in outcome.hosts)
+    ui.plain(
+        f"{len(outcome.hosts)} hosts, {files} files, {len(errors)} errors, "
+        f"{len(outcome.findings) - len(errors)} warnings (FRR parser: {outcome.parser})"
+        + (f"; written to {output}" if write else "; nothing written")
+    )
+    if errors:
+        raise CheckFailed(f"{len(errors)} offline check errors; nothing was written")
+
+
 def _load(opts: Settings, ebgp_site: list[str]) -> tuple[LoadedSoT, Plan, list[SyntaxRun]]:
     """The SoT and plan (checking ``--ebgp-site`` against it), and FRR's parser started."""
     from netauto.plan import sot_and_plan
@@ -121,7 +163,7 @@ def _load(opts: Settings, ebgp_site: list[str]) -> tuple[LoadedSoT, Plan, list[S
     # this one loads the plan; the configs are fed to it once rendered.
     syntax = start_syntax_runs(min(cores(), 2))
     try:
-        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
+        loaded, plan = sot_and_plan(opts.inventory)
         known_sites = {s.slug for s in loaded.sot.sites}
         bad = [s for s in ebgp_site if s not in known_sites]
         if bad:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import typer
 
-from netauto.console import out
+from netauto.cli.options import settings
+from netauto.cli.output import out
 from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
-from netauto.settings import settings
 from netauto.sot.generate import (
     GENERATED_MARKER,
     GeneratedSoT,

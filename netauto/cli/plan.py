@@ -7,15 +7,15 @@ from typing import cast
 
 import typer
 
-from netauto import console
+from netauto.cli import output as ui
+from netauto.cli.options import settings
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.plan.build import Change, PlanResult, build_plan, ledger_text_after
 from netauto.plan.explain import explain_site
 from netauto.plan.formats import Format, plan_text
 from netauto.plan.ledger import load_ledger, save_ledger
-from netauto.settings import settings
 from netauto.sot.loader import load_sot
-from netauto.sot.source import LoadedSoT, ledger_path
+from netauto.sot.source import ledger_path
 
 WARN_PERCENT = 80.0
 
@@ -39,7 +39,7 @@ def summary(changes: list[Change]) -> str:
 def usage_table(result: PlanResult) -> None:
     """Print the pool health: one row per zone, hub and IPv4 pool (over 80 % in yellow)."""
     usage = result.plan.usage
-    console.table(
+    ui.table(
         "Pool utilisation",
         ("pool", "family", "prefix", "used", "capacity", "%"),
         [
@@ -56,31 +56,6 @@ def usage_table(result: PlanResult) -> None:
         right=("used", "capacity", "%"),
         warn={i for i, row in enumerate(usage) if row.percent >= WARN_PERCENT},
     )
-
-
-def _cache_plan(
-    inventory: Path,
-    state_dir: Path,
-    ledger_file: Path | None,
-    ledger_text: str | None,
-    loaded: LoadedSoT,
-    result: PlanResult,
-) -> None:
-    """Store the SoT and plan for later verbs (render, push, verify), in the background.
-
-    Keyed by the ledger as it will be on disk (see :func:`netauto.cache.wait_for_stores`).
-    A ``--ledger`` elsewhere is not cached (later verbs read the default ledger).
-    """
-    from netauto import launch
-
-    if ledger_file is not None or launch.rendering_ahead:
-        return  # the process rendering ahead stores the same SoT and plan (netauto.launch)
-    from netauto import cache
-    from netauto.plan import plan_cache_key
-
-    text = None if ledger_text is None else ledger_text.encode("utf-8")
-    key = plan_cache_key(inventory, ledger_text=text)
-    cache.store_in_background(state_dir / "cache", key, (loaded, result.plan))
 
 
 def register(app: typer.Typer) -> None:
@@ -117,8 +92,6 @@ def register(app: typer.Typer) -> None:
 
         Addresses hang off stable identities (site_id, hostname, link id, VM name) recorded
         in the ledger: adding, re-parenting, renaming or merging sites renumbers nothing.
-        A plain `netauto plan` also renders every host in the background, for the `netauto
-        render` that follows (NETAUTO_NO_EARLY_WORK=1 turns that off).
         """
         if fmt is not None and fmt not in ("json", "yaml", "csv"):
             raise InputError(
@@ -131,13 +104,13 @@ def register(app: typer.Typer) -> None:
         result = build_plan(loaded.sot, old, prune=prune, locations=loaded.locations)
         if explain is not None:
             for line in explain_site(loaded.sot, result, explain):
-                console.write(line)
+                ui.write(line)
             return
         to_err = fmt is not None  # stdout carries the plan itself
         if diff or check:
             for change in result.changes:
-                console.write(str(change), stderr=to_err)
-            console.write(f"{path}: {summary(result.changes)}", stderr=to_err)
+                ui.write(str(change), stderr=to_err)
+            ui.write(f"{path}: {summary(result.changes)}", stderr=to_err)
             if check and (result.changes or old is None):
                 raise CheckFailed(
                     f"the ledger {path} is out of date ({summary(result.changes)}): "
@@ -145,15 +118,12 @@ def register(app: typer.Typer) -> None:
                 )
         else:
             text = ledger_text_after(result, old)
-            # The cache is written by a background process (see netauto.cache); the CLI
-            # waits for it unless the process ends at once (netauto.cli.QUICK_EXIT_VERBS).
-            _cache_plan(opts.inventory, opts.state_dir, ledger_file, text, loaded, result)
             if text is not None:
                 save_ledger(path, result.ledger, text)
-                console.write(f"wrote {path}: {summary(result.changes)}", stderr=to_err)
+                ui.write(f"wrote {path}: {summary(result.changes)}", stderr=to_err)
             else:
-                console.write(f"{path}: no changes", stderr=to_err)
+                ui.write(f"{path}: no changes", stderr=to_err)
             if fmt is None:
                 usage_table(result)
         if fmt is not None:
-            console.write(plan_text(result.plan, cast(Format, fmt)), end="")
+            ui.write(plan_text(result.plan, cast(Format, fmt)), end="")

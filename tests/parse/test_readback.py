@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from netauto.parse.readback import ConfigFacts, read_nft
 from netauto.plan import sot_and_plan
-from netauto.render.checks import check_parity, check_rendered
+from netauto.render.checks import check_parity, check_rendered, read_config
 from netauto.render.parallel import render_checked
-from netauto.render.readback import ConfigFacts, read_config, read_nft
 from tests.conftest import EXAMPLE
 
 

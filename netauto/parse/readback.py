@@ -17,8 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from netauto.render.models import RenderedConfig
-
 
 class ConfigAddress(NamedTuple):
     """An interface address read from a config: compared as numbers, printed canonically.
@@ -347,32 +345,19 @@ def read_nft(text: str, facts: ConfigFacts) -> None:
 
 
 READERS: dict[str, Callable[[str], ConfigFacts]] = {
-    "frr": read_ios_like,
-    "cisco_ios": read_ios_like,
-    "eos": read_ios_like,
-    "huawei_vrp": read_vrp,
+    "ios_like": read_ios_like,
+    "vrp": read_vrp,
     "junos": read_junos,
 }
+"""Readers by syntax family (each platform names its own in ``Platform.reader``)."""
 
 
-def canonical_name(platform: str, name: str) -> str:
-    """The name the reader reports for a plan interface name (Junos adds unit 0).
+def read_text(reader: str, text: str) -> ConfigFacts:
+    r"""Facts of a configuration ``text`` in the syntax family ``reader``.
 
     Examples:
-        >>> canonical_name("junos", "ge-0/0/1"), canonical_name("junos", "irb.10")
-        ('ge-0/0/1.0', 'irb.10')
-        >>> canonical_name("frr", "eth0")
-        'eth0'
+        >>> facts = read_text("ios_like", "interface eth0\n ip address 192.0.2.1/31\n")
+        >>> [str(a) for a in facts.interfaces["eth0"].ipv4]
+        ['192.0.2.1/31']
     """
-    if platform == "junos" and "." not in name:
-        return f"{name}.0"
-    return name
-
-
-def read_config(rendered: RenderedConfig) -> ConfigFacts:
-    """Facts of a rendered device config and its side files."""
-    facts = READERS[rendered.platform](rendered.text)
-    for side in rendered.extra:
-        if side.filename.endswith(".nft"):
-            read_nft(side.text, facts)
-    return facts
+    return READERS[reader](text)

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 from rich.table import Table
 
-from netauto.console import err, out
+from netauto.cli.options import (
+    credentials_option,
+    lab_prefix_option,
+    open_target,
+    settings,
+    target_option,
+)
+from netauto.cli.output import err, out
 from netauto.errors import CheckFailed, InputError, Problem
-from netauto.settings import settings
 
-TARGET_HELP = "lab: the running virtual lab (`netauto lab up`); prod: the real network."
 CONFIGS_HELP = "Rendered configs to push (written by `netauto render`)."
 
 PUSH_HELP = """Push the rendered configs to the routers: dry-run unless --commit.
@@ -122,21 +127,16 @@ def _run(
     from netauto.push import audit
     from netauto.push.lock import push_lock
     from netauto.push.run import PushOptions, load_candidates, run_rollout
-    from netauto.push.targets import open_nornir
 
     opts = settings(ctx)
-    if target not in ("lab", "prod"):
-        raise InputError(Problem(None, None, "--target", f"expected lab or prod, got {target!r}"))
     if fmt not in ("table", "json"):
         raise InputError(Problem(None, None, "--format", f"expected table or json, got {fmt!r}"))
-    if target == "lab" and os.geteuid() != 0:
-        raise InputError("--target lab needs root (the lab lives in network namespaces)")
+    where = open_target(target, lab_prefix, credentials)
     if not configs.is_dir():
         raise InputError(Problem(configs, None, "", "no rendered configs here",
                                  "run `netauto render` first"))  # fmt: skip
-    loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")  # plan's cache
-    nr, reachable = open_nornir(target, loaded.sot, lab_prefix=lab_prefix,  # type: ignore[arg-type]
-                                credentials_file=credentials, workers=workers)  # fmt: skip
+    loaded, plan = sot_and_plan(opts.inventory)
+    nr, reachable = where.open_nornir(loaded.sot, workers)
     chosen = _select(plan, reachable, hosts, sites)
     candidates, missing = load_candidates(plan, configs, chosen)
     if missing:
@@ -185,16 +185,68 @@ def _run(
     return results
 
 
+def _push_vms(
+    ctx: typer.Context,
+    *,
+    commit: bool,
+    target: str,
+    hosts: list[str],
+    lab_prefix: str | None,
+    credentials: Path | None,
+    fmt: str,
+) -> None:
+    """``netauto push --vms``: the data-centre VMs through ansible-runner, then the table."""
+    from netauto.plan import sot_and_plan
+    from netauto.push.lock import push_lock
+    from netauto.push.vms import push_vms, vm_target
+
+    if fmt not in ("table", "json"):
+        raise InputError(Problem(None, None, "--format", f"expected table or json, got {fmt!r}"))
+    opts = settings(ctx)
+    where = open_target(target, lab_prefix, credentials)
+    loaded, plan = sot_and_plan(opts.inventory)
+    access = vm_target(where.name, where.vm_access())
+    with push_lock(opts.state_dir):
+        results = push_vms(loaded.sot, plan, access, commit, opts.state_dir, hosts or None)
+    if fmt == "json":
+        out.print_json(json.dumps([r.model_dump(mode="json") for r in results]))
+    else:
+        out.print(_vm_table(results))
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise CheckFailed(
+            f"push --vms failed on {len(failed)} of {len(results)} VMs: "
+            + "; ".join(f"{r.host}: {r.failed_task or r.outcome}: {r.error}" for r in failed)
+            + " (see the table, the audit log and <state-dir>/ansible/<run>/artifacts)"
+        )
+
+
+def _vm_table(results: list[Any]) -> Table:
+    """One row per VM: outcome, changed tasks, the failed task and its error, artifacts."""
+    table = Table(title="data-centre VMs (ansible-runner)")
+    for column in ("VM", "outcome", "changed", "failed task", "error", "artifacts"):
+        table.add_column(column)
+    for r in results:
+        style = "red" if not r.ok else ("yellow" if r.changed else "green")
+        table.add_row(
+            escape(r.host),
+            f"[{style}]{r.outcome}[/{style}]",
+            str(r.changed),
+            escape(r.failed_task),
+            escape(r.error),
+            escape(str(r.artifact_dir)),
+        )
+    return table
+
+
 def register(app: typer.Typer) -> None:
     """Add `diff` and `push`."""
-    target_opt = typer.Option("lab", "--target", "-t", help=TARGET_HELP)
+    target_opt = target_option()
     host_opt = typer.Option([], "--host", help="Only this router (repeatable).")
     site_opt = typer.Option([], "--site", help="Only this site's routers (repeatable).")
     configs_opt = typer.Option(Path("build/configs"), "--configs", help=CONFIGS_HELP)
-    prefix_opt = typer.Option(None, "--lab-prefix", envvar="NETAUTO_LAB_PREFIX",
-                              help="Lab prefix (default na-).")  # fmt: skip
-    creds_opt = typer.Option(None, "--credentials", help="YAML file (mode 0600) with username, "
-                             "password/key_file, for --target prod.")  # fmt: skip
+    prefix_opt = lab_prefix_option()
+    creds_opt = credentials_option()
     format_opt = typer.Option("table", "--format", "-f", help="table or json")
     workers_opt = typer.Option(20, "--workers", min=1, help="Devices handled at once (SSH "
                                "sessions in parallel).")  # fmt: skip
@@ -247,15 +299,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         if vms:
-            from netauto.push.vms import run_vms
-
-            opts = settings(ctx)
-            vm_results = run_vms(opts.inventory, opts.state_dir, commit=commit, target=target,
-                                 hosts=host or None, lab_prefix=lab_prefix,
-                                 credentials=credentials, fmt=fmt)  # fmt: skip
-            if any(not r.ok for r in vm_results):
-                raise CheckFailed("push --vms failed on some VMs (see the table, the audit log "
-                                  "and <state-dir>/ansible/<run>/artifacts)")  # fmt: skip
+            _push_vms(ctx, commit=commit, target=target, hosts=host, lab_prefix=lab_prefix,
+                      credentials=credentials, fmt=fmt)  # fmt: skip
             return
         if settle >= revert_in:
             raise InputError(Problem(None, None, "--settle", "must be shorter than --revert-in"))

@@ -23,7 +23,7 @@ from napalm.base.exceptions import (
 from napalm.base.test import helpers
 
 from netauto.drivers.frr import FRRDriver
-from tests.drivers import nslab
+from tests.drivers.frr import nslab
 
 pytestmark = pytest.mark.lab
 
@@ -276,7 +276,7 @@ def test_change_by_hand_after_commit_shows_in_the_diff(r1: FRRDriver) -> None:
     r1.commit_config()
     r1.load_replace_candidate(config=candidate)
     assert r1.compare_config() == ""  # the shortcut: same candidate, same running text
-    rc, _, err = r1.run_shell(f"vtysh -c 'configure terminal' -c '{HAND_ROUTE}'")
+    rc, _, err = r1._run_shell(f"vtysh -c 'configure terminal' -c '{HAND_ROUTE}'")
     assert rc == 0, err
     r1.load_replace_candidate(config=candidate)
     diff = r1.compare_config()

@@ -102,7 +102,7 @@ def push_device(
     post-check's baseline: adjacencies up at that moment must stay up); an error there leaves
     the device untouched and is reported as ``failed``.
     ``firewall`` is the host firewall ruleset of an FRR router (see :mod:`netauto.push.hostfw`);
-    the driver must then offer ``run_shell``. Errors raised while loading, comparing or
+    the driver must then offer ``_run_shell``. Errors raised while loading, comparing or
     committing leave the device on its old configuration and are reported as ``failed``.
     """
     start = time.monotonic()

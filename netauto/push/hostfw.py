@@ -21,7 +21,7 @@ TABLE = "inet netauto"
 
 
 class Shell(Protocol):
-    def run_shell(self, command: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    def _run_shell(self, command: str, stdin: bytes | None = None) -> tuple[int, str, str]:
         """Run a POSIX shell command on the box."""
 
 
@@ -42,7 +42,7 @@ def fingerprint(text: str) -> str:
 def diff(box: Shell, candidate: str, name: str) -> str:
     """Unified diff between the ruleset applied on the box and ``candidate`` ("" if equal)."""
     # One round trip: "L" if the table is loaded ("-" if not), then the recorded ruleset.
-    _, answer, _ = box.run_shell(
+    _, answer, _ = box._run_shell(
         f"nft list table {TABLE} >/dev/null 2>&1 && printf L || printf -; cat {APPLIED} 2>/dev/null"
     )
     live, current = answer[:1] == "L", answer[1:]
@@ -67,7 +67,7 @@ def apply(box: Shell, candidate: str) -> None:
     previous ruleset, ``nft -f`` (exit 4 when it fails: :func:`restore` then runs).
     """
     new = f"{APPLIED}.new"
-    rc, _, err = box.run_shell(
+    rc, _, err = box._run_shell(
         f"umask 077 && mkdir -p {STATE_DIR} && cat > {new} || exit 5\n"
         f"nft -c -f {new} || {{ rm -f {new}; exit 3; }}\n"
         f"(test -f {APPLIED} && cp {APPLIED} {PREVIOUS} || rm -f {PREVIOUS}) && "
@@ -84,7 +84,7 @@ def apply(box: Shell, candidate: str) -> None:
 def restore(box: Shell) -> None:
     """Put the previous ruleset back (or remove netauto's table if there was none)."""
     previous = shlex.quote(PREVIOUS)
-    box.run_shell(
+    box._run_shell(
         f"if test -f {previous}; then nft -f {previous} && mv {previous} {APPLIED}; "
         f"else nft delete table {TABLE} 2>/dev/null; rm -f {APPLIED}; fi"
     )

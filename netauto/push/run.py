@@ -107,7 +107,7 @@ def routing_state(driver: Any, ospf: bool = True, bgp: bool = False) -> RoutingS
     """Interfaces with a Full OSPFv2 / OSPFv3 adjacency ('ospf', 'ospf6') and, with ``bgp``,
     addresses of Established BGP peers ('bgp'); protocols not asked for are empty.
 
-    With ``run_shell`` (FRR) everything comes from one vtysh run; otherwise from ``cli``.
+    With ``_run_shell`` (FRR) everything comes from one vtysh run; otherwise from ``cli``.
     """
     wanted = {**(OSPF_COMMANDS if ospf else {}), **({"bgp": BGP_COMMAND} if bgp else {})}
     state: RoutingState = {proto: set() for proto in PROTOCOLS}
@@ -115,9 +115,9 @@ def routing_state(driver: Any, ospf: bool = True, bgp: bool = False) -> RoutingS
         return state
     commands = list(wanted.values())
     texts: list[str] = []
-    if hasattr(driver, "run_shell"):
+    if hasattr(driver, "_run_shell"):
         argv = ["vtysh", *(word for command in commands for word in ("-c", command))]
-        rc, out, _ = driver.run_shell(shlex.join(argv))
+        rc, out, _ = driver._run_shell(shlex.join(argv))
         try:
             documents = json_documents(out) if rc == 0 else []
         except ValueError:

@@ -177,7 +177,7 @@ LINUX_SCRIPT = "; ".join(
 
 def linux_facts(name: str, platform: str, output: str, when: str) -> HostFacts:
     """The facts of a Linux host from the output of :data:`LINUX_SCRIPT`."""
-    from netauto.drivers.frr_output import interfaces_ip, uptime_seconds
+    from netauto.parse.frr_state import interfaces_ip, uptime_seconds
 
     sections = split_sections(output)
     try:

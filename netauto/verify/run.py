@@ -269,10 +269,10 @@ def run_router(
     probes = [s for s in specs if s.probe in ("ping", "tcp")]
     routing = [s for s in specs if s.kind == "routing"]
     drift = [s for s in specs if s.kind == "drift"]
-    if callable(getattr(driver, "run_shell", None)):
+    if callable(getattr(driver, "_run_shell", None)):
         return _one_round_trip(driver, plan, hostname, probes, routing, drift, addresses,
                                seen, python)  # fmt: skip
-    results = shell_probes(probes, hostname, driver.run_shell, python=python) if probes else []
+    results = shell_probes(probes, hostname, driver._run_shell, python=python) if probes else []
     results += routing_results(routing, driver)
     if drift and addresses is not None:
         results += drift_results(drift, plan, hostname, addresses)
@@ -320,14 +320,14 @@ def _one_round_trip(
     own ``get_interfaces_ip`` parser) first, then the probes."""
     import json
 
-    from netauto.drivers.frr_output import interfaces_ip
+    from netauto.parse.frr_state import interfaces_ip
 
     commands = routing_commands(routing)
     reads: dict[str, str] = {proto: shlex.join(["vtysh", "-c", command])
                              for proto, command in commands.items()}  # fmt: skip
     if drift and addresses is None:
         reads["addresses"] = ADDRESSES_COMMAND
-    results, read = host_run(probes, hostname, driver.run_shell, python=python, reads=reads)
+    results, read = host_run(probes, hostname, driver._run_shell, python=python, reads=reads)
 
     def failed(name: str) -> str | None:
         if isinstance(read, str):

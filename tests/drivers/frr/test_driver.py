@@ -2,20 +2,23 @@
 from FRR 8.4.4, returns exactly Napalm's documented structures (``napalm.base.models``),
 checked with Napalm's own ``test_model`` helper, as Napalm's shared getter tests do.
 
-Only the transport is replaced: ``_run`` answers each command from ``fixtures/``.
+Only the transport is replaced: ``_run`` answers each command from the recordings in
+``tests/parse/fixtures/frr/``.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import napalm
 import pytest
 from napalm.base import models
-from napalm.base.test import helpers
+from napalm.base.exceptions import CommandErrorException
+from napalm.base.test import getters, helpers
 
 from netauto.drivers.frr import FRRDriver
-from tests.drivers.conftest import FIXTURES
+from tests.parse.frr_recorded import FIXTURES
 
 RECORDINGS: list[tuple[str, str]] = [
     ("vtysh -c 'show version'", "get_facts/show_version.txt"),
@@ -158,3 +161,63 @@ def test_traceroute(device: RecordedFRR, destination: str) -> None:
     for hop in result["success"].values():
         for probe in hop["probes"].values():
             assert helpers.test_model(models.TracerouteDict, probe)
+
+
+def test_method_signatures_are_napalms() -> None:
+    """Napalm's own signature test: every public method is one of NetworkDriver's, with its
+    arguments (netauto's shell access is the private ``_run_shell``)."""
+    getters.BaseTestGetters.test_method_signatures(SimpleNamespace(driver=FRRDriver))
+    assert not hasattr(FRRDriver, "run_shell")
+
+
+def test_run_shell_runs_on_the_box_and_answers_status_and_output() -> None:
+    class Box(FRRDriver):
+        def _run(
+            self, command: str, stdin: bytes | None = None, timeout: float | None = None
+        ) -> tuple[int, str, str]:
+            return 7, f"{command} <- {stdin!r}", "warning"
+
+    assert Box("r1", "root", "")._run_shell("nft -f -", b"table") == (
+        7,
+        "nft -f - <- b'table'",
+        "warning",
+    )
+
+
+class NoBGP(FRRDriver):
+    """A router whose vtysh answers the BGP summary with ``summary`` (exit ``rc``, ``stderr``)."""
+
+    def __init__(self, rc: int, summary: str, stderr: str) -> None:
+        super().__init__("r9", "root", "")
+        self.answer = (rc, summary, stderr)
+        self.commands: list[str] = []
+
+    def _run(
+        self, command: str, stdin: bytes | None = None, timeout: float | None = None
+    ) -> tuple[int, str, str]:
+        self.commands.append(command)
+        if command == "vtysh -c 'show bgp vrf all summary json'":
+            return self.answer
+        raise AssertionError(f"unexpected command {command!r}")
+
+
+@pytest.mark.parametrize(
+    ("rc", "summary", "stderr"),
+    [
+        (0, "{}\n", ""),  # bgpd runs, no router bgp configured
+        (0, "", ""),
+        (1, "", "bgpd is not running\n"),  # vtysh's answer on a router without bgpd
+    ],
+)
+def test_get_bgp_neighbors_without_bgp_is_napalms_empty_shape(
+    rc: int, summary: str, stderr: str
+) -> None:
+    device = NoBGP(rc, summary, stderr)
+    bgp = device.get_bgp_neighbors()
+    assert bgp == {"global": {"router_id": "", "peers": {}}}
+    assert len(device.commands) == 1  # nothing else asked once the summary is empty
+
+
+def test_get_bgp_neighbors_other_vtysh_failures_still_raise() -> None:
+    with pytest.raises(CommandErrorException, match="Connection refused"):
+        NoBGP(1, "", "vtysh: Connection refused\n").get_bgp_neighbors()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from netauto.drivers import frr_output as parse
-from tests.drivers.conftest import fixture_json, fixture_text
+from netauto.parse import frr_state as parse
+from tests.parse.frr_recorded import fixture_json, fixture_text
 
 
 def test_facts_pieces_from_recorded_output() -> None:
@@ -143,3 +143,36 @@ def test_traceroute_recorded() -> None:
 )
 def test_duration_seconds(text: str, seconds: int) -> None:
     assert parse.duration_seconds(text) == seconds
+
+
+def test_bgp_neighbors_without_bgp_is_napalms_empty_shape() -> None:
+    assert parse.bgp_neighbors({}, {}) == {"global": {"router_id": "", "peers": {}}}
+
+
+def test_bgp_neighbors_in_a_vrf_only_still_has_global() -> None:
+    summary = {"blue": {"ipv4Unicast": {"routerId": "10.9.0.1", "as": 9, "peers": {}}}}
+    result = parse.bgp_neighbors(summary, {})
+    assert result == {
+        "blue": {"router_id": "10.9.0.1", "peers": {}},
+        "global": {"router_id": "", "peers": {}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("stderr", "daemon", "expected"),
+    [
+        ("bgpd is not running\n", "bgpd", True),
+        ("zebra is not running\nbgpd is not running\n", "bgpd", True),
+        ("ospfd is not running\n", "bgpd", False),
+        ("% Unknown command: show bgp vrf all summary json\n", "bgpd", False),
+        ("", "bgpd", False),
+    ],
+)
+def test_daemon_not_running(stderr: str, daemon: str, expected: bool) -> None:
+    assert parse.daemon_not_running(stderr, daemon) is expected
+
+
+def test_running_config_text_of_recorded_show_running_config() -> None:
+    text = parse.running_config_text(fixture_text("get_config", "show_running_config.txt"))
+    assert text.startswith("!\nfrr version 8.4.4")
+    assert "Building configuration" not in text and "Current configuration" not in text

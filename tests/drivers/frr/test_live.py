@@ -23,11 +23,13 @@ from napalm.base.exceptions import (
 from napalm.base.test import helpers
 
 from netauto.drivers.frr import FRRDriver
-from tests.drivers import nslab
+from tests.drivers.frr import nslab
 
 pytestmark = pytest.mark.lab
 
 EXTRA_ROUTE = "ip route 198.51.100.0/24 Null0"
+NO_BGP = {"global": {"router_id": "", "peers": {}}}
+"""Napalm's answer for a router without BGP."""
 
 
 def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
@@ -219,7 +221,7 @@ def test_without_bgp_the_structure_is_empty(connect: Callable[[str], FRRDriver])
     r2.load_replace_candidate(config=running[:start] + running[end:])
     r2.commit_config()
     try:
-        assert r2.get_bgp_neighbors() == {}
+        assert r2.get_bgp_neighbors() == NO_BGP
     finally:
         r2.rollback()
     assert "router bgp 65002" in r2.get_config(retrieve="running")["running"]
@@ -276,7 +278,7 @@ def test_change_by_hand_after_commit_shows_in_the_diff(r1: FRRDriver) -> None:
     r1.commit_config()
     r1.load_replace_candidate(config=candidate)
     assert r1.compare_config() == ""  # the shortcut: same candidate, same running text
-    rc, _, err = r1.run_shell(f"vtysh -c 'configure terminal' -c '{HAND_ROUTE}'")
+    rc, _, err = r1._run_shell(f"vtysh -c 'configure terminal' -c '{HAND_ROUTE}'")
     assert rc == 0, err
     r1.load_replace_candidate(config=candidate)
     diff = r1.compare_config()
@@ -310,3 +312,35 @@ def test_box_helper_and_plain_frr_reload_agree(lab: nslab.Lab, r1: FRRDriver) ->
         assert plain.compare_config() == ""
     finally:
         plain.close()
+
+
+BGPD_PID = "/var/run/frr/bgpd.pid"
+
+
+def test_without_bgpd_running_the_structure_is_empty(
+    connect: Callable[[str], FRRDriver],
+) -> None:
+    """A router whose bgpd is stopped (vtysh: "bgpd is not running") has no BGP to report;
+    bgpd and its configuration are put back afterwards."""
+    r2 = connect("r2")
+    running = r2.get_config(retrieve="running")["running"]
+    rc, _, err = r2._run_shell(
+        f'p=$(cat {BGPD_PID}) && kill "$p" && '
+        'for i in $(seq 50); do kill -0 "$p" 2>/dev/null || exit 0; sleep 0.1; done; exit 1'
+    )
+    assert rc == 0, err
+    try:
+        rc, _, err = r2._run_shell("vtysh -c 'show bgp vrf all summary json'")
+        assert "bgpd is not running" in err  # what the driver reads as "no BGP"
+        assert r2.get_bgp_neighbors() == NO_BGP
+    finally:
+        rc, _, err = r2._run_shell(
+            "rm -f /var/run/frr/bgpd.vty && "
+            "/usr/lib/frr/bgpd -d -P 0 -A 127.0.0.1 </dev/null >/dev/null 2>&1 && "
+            "for i in $(seq 50); do [ -S /var/run/frr/bgpd.vty ] && exit 0; sleep 0.1; done; "
+            "exit 1"
+        )
+        assert rc == 0, err
+        r2.load_replace_candidate(config=running)
+        r2.commit_config()
+    assert "router bgp 65002" in r2.get_config(retrieve="running")["running"]

@@ -1,19 +1,15 @@
-"""Fixtures for the FRR driver tests: recorded output, and a live two-router lab (root only)."""
+"""Fixtures for the FRR driver tests: a live two-router lab (root only)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.drivers import nslab
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.drivers.frr import nslab
 
 # The two lab routers: eBGP (IPv4 and IPv6 sessions) over eth1, a static route on r1.
 R1_CONF = """\
@@ -84,16 +80,6 @@ router bgp 65002
 exit
 !
 """
-
-
-def fixture_text(getter: str, name: str) -> str:
-    """The recorded output ``tests/drivers/fixtures/<getter>/<name>``."""
-    return (FIXTURES / getter / name).read_text()
-
-
-def fixture_json(getter: str, name: str) -> Any:
-    """The recorded JSON output ``tests/drivers/fixtures/<getter>/<name>``."""
-    return json.loads(fixture_text(getter, name))
 
 
 def _lab_possible() -> str:

@@ -1,7 +1,8 @@
-"""Pure parsers: output of vtysh (JSON), iproute2 (JSON), ping and traceroute on an FRR box,
-turned into Napalm's documented structures (``napalm.base.models``).
+"""Pure parsers: output of vtysh (JSON and text), iproute2 (JSON), ping and traceroute on an
+FRR box, turned into Napalm's documented structures (``napalm.base.models``).
 
-No I/O here: the driver (``netauto.drivers.frr``) runs the commands and hands the text over.
+No I/O here: the FRR driver (:mod:`netauto.drivers.frr`), push and verify run the commands and
+hand the text over, so each output is read the same way wherever it is read.
 """
 
 from __future__ import annotations
@@ -18,6 +19,14 @@ AFI_NAMES = {"ipv4Unicast": "ipv4", "ipv6Unicast": "ipv6"}
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _DURATION = re.compile(r"(\d+)([wdhms])")
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_RUNNING_HEADER = re.compile(
+    r"\A(?:Building configuration\.\.\.\s*\n)?\s*(?:Current configuration:\s*\n)?"
+)
+_SECRETS = re.compile(
+    r"^([ \t]*(?:.*[ \t])?(?:password|authentication-key|key-string|md5))"
+    r"([ \t]+\d+)?[ \t]+\S+[ \t]*$",
+    re.MULTILINE,
+)
 
 
 def os_version(show_version: str) -> str:
@@ -65,6 +74,42 @@ def config_domainname(running_config: str) -> str:
     """
     match = re.search(r"^domainname (\S+)", running_config, re.MULTILINE)
     return match.group(1) if match else ""
+
+
+def running_config_text(show_running: str) -> str:
+    """``show running-config`` without vtysh's banner, so the text is a loadable config.
+
+    Examples:
+        >>> running_config_text("Building configuration...\\n\\nCurrent configuration:\\n!\\n"
+        ...     "hostname r1\\n")
+        '!\\nhostname r1\\n'
+    """
+    return _RUNNING_HEADER.sub("", show_running, count=1)
+
+
+def sanitize(config: str) -> str:
+    """Mask secrets (passwords, keys) in an FRR configuration.
+
+    Examples:
+        >>> sanitize(" neighbor 10.0.0.1 password s3cret\\n ip ospf message-digest-key 1 md5 k\\n")
+        ' neighbor 10.0.0.1 password <removed>\\n ip ospf message-digest-key 1 md5 <removed>\\n'
+    """
+    return _SECRETS.sub(lambda m: f"{m.group(1)} <removed>", config)
+
+
+def daemon_not_running(vtysh_stderr: str, daemon: str) -> bool:
+    """Whether vtysh refused a command because ``daemon`` is not running on the box.
+
+    vtysh then exits non-zero and prints ``<daemon> is not running`` on stderr: for a show
+    command of that daemon this means "nothing configured", not a failure.
+
+    Examples:
+        >>> daemon_not_running("bgpd is not running\\n", "bgpd")
+        True
+        >>> daemon_not_running("% Unknown command: show bgp\\n", "bgpd")
+        False
+    """
+    return any(line.strip() == f"{daemon} is not running" for line in vtysh_stderr.splitlines())
 
 
 def duration_seconds(text: str) -> int:
@@ -181,8 +226,9 @@ def bgp_neighbors(summary: JSON, neighbors: JSON) -> dict[str, models.BGPStateNe
     """Napalm ``get_bgp_neighbors`` from ``show bgp vrf all summary json`` and
     ``show bgp vrf all neighbors json``.
 
-    The default VRF is called ``global``, as Napalm requires. Address families are
-    ``ipv4`` (IPv4 unicast) and ``ipv6`` (IPv6 unicast).
+    The default VRF is called ``global``, as Napalm requires, and is always there: without
+    BGP (empty output) the result is Napalm's empty shape, ``global`` with no router id and no
+    peers. Address families are ``ipv4`` (IPv4 unicast) and ``ipv6`` (IPv6 unicast).
 
     Examples:
         >>> summary = {"default": {"ipv4Unicast": {"routerId": "10.255.0.1", "as": 65001,
@@ -194,7 +240,7 @@ def bgp_neighbors(summary: JSON, neighbors: JSON) -> dict[str, models.BGPStateNe
         >>> out["global"]["router_id"], out["global"]["peers"]["10.0.12.2"]["address_family"]
         ('10.255.0.1', {'ipv4': {'received_prefixes': 1, 'accepted_prefixes': 1, 'sent_prefixes': 2}})
         >>> bgp_neighbors({}, {})
-        {}
+        {'global': {'router_id': '', 'peers': {}}}
     """  # noqa: E501
     result: dict[str, models.BGPStateNeighborsPerVRFDict] = {}
     for vrf, families in summary.items():
@@ -233,6 +279,7 @@ def bgp_neighbors(summary: JSON, neighbors: JSON) -> dict[str, models.BGPStateNe
                 }
         if router_id or peers:
             result[vrf_key] = {"router_id": router_id, "peers": peers}
+    result.setdefault("global", {"router_id": "", "peers": {}})
     return result
 
 

@@ -39,6 +39,7 @@ demo: install
 lint: install
 	$(VENV)/bin/ruff check netauto tests benchmarks
 	$(VENV)/bin/mypy --strict netauto
+	$(VENV)/bin/lint-imports
 
 test: install lint
 	@$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc

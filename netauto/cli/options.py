@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from netauto import connect
-from netauto.connect import Target, TargetOptions
 from netauto.errors import InputError, Problem
 from netauto.settings import Settings
+
+if TYPE_CHECKING:
+    from netauto.connect import Target
 
 GLOBAL_VALUE_OPTIONS = ("-i", "--inventory", "--state-dir")
 """The global options that take a value; they are accepted before and after the verb."""
@@ -65,7 +66,13 @@ def open_target(name: str, lab_prefix: str | None, credentials: Path | None) -> 
     Raises:
         InputError: an unknown target, or one that needs root when this is not root.
     """
-    found = connect.get(name, TargetOptions(lab_prefix=lab_prefix, credentials_file=credentials))
+    from netauto import connect
+    from netauto.lab import target as lab_target
+
+    lab_target.register()  # --target lab: nothing below the command line imports the lab
+    found = connect.get(
+        name, connect.TargetOptions(lab_prefix=lab_prefix, credentials_file=credentials)
+    )
     if found.needs_root and os.geteuid() != 0:
         raise InputError(
             Problem(None, None, "--target", f"--target {name} needs root",

@@ -10,6 +10,7 @@ import typer
 from netauto.cli import output as ui
 from netauto.cli.options import settings
 from netauto.errors import CheckFailed, InputError, Problem
+from netauto.plan import store_plan
 from netauto.plan.build import Change, PlanResult, build_plan, ledger_text_after
 from netauto.plan.explain import explain_site
 from netauto.plan.formats import Format, plan_text
@@ -123,6 +124,8 @@ def register(app: typer.Typer) -> None:
                 ui.write(f"wrote {path}: {summary(result.changes)}", stderr=to_err)
             else:
                 ui.write(f"{path}: no changes", stderr=to_err)
+            if ledger_file is None:  # the verbs that follow read the default ledger
+                store_plan(opts.inventory, opts.state_dir / "cache", loaded, result.plan)
             if fmt is None:
                 usage_table(result)
         if fmt is not None:

@@ -135,7 +135,7 @@ def _run(
     if not configs.is_dir():
         raise InputError(Problem(configs, None, "", "no rendered configs here",
                                  "run `netauto render` first"))  # fmt: skip
-    loaded, plan = sot_and_plan(opts.inventory)
+    loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
     nr, reachable = where.open_nornir(loaded.sot, workers)
     chosen = _select(plan, reachable, hosts, sites)
     candidates, missing = load_candidates(plan, configs, chosen)
@@ -204,7 +204,7 @@ def _push_vms(
         raise InputError(Problem(None, None, "--format", f"expected table or json, got {fmt!r}"))
     opts = settings(ctx)
     where = open_target(target, lab_prefix, credentials)
-    loaded, plan = sot_and_plan(opts.inventory)
+    loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
     access = vm_target(where.name, where.vm_access())
     with push_lock(opts.state_dir):
         results = push_vms(loaded.sot, plan, access, commit, opts.state_dir, hosts or None)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.markup import escape
 
 from netauto.cli import output as ui
 from netauto.cli.options import settings
@@ -67,15 +66,15 @@ def render(
 ) -> None:
     opts = settings(ctx)
     template_dir = templates or default_template_dir()
+    from netauto.render.checked import render_checked
     from netauto.render.frrsyntax import discard
     from netauto.render.models import RenderOptions
-    from netauto.render.parallel import render_checked
 
     loaded, plan, syntax = _load(opts, ebgp_site)
     existed = output.is_dir()
-    # Every process writes its files into a private staging directory beside the output;
-    # it is published only when every check passed (one rename when the output is new,
-    # else one atomic rename per file), and removed otherwise.
+    # The files go into a private staging directory beside the output; it is published
+    # only when every check passed (one rename when the output is new, else one atomic
+    # rename per file), and removed otherwise.
     with staging(output) as stage:
         try:
             stage_dir = None if check else stage.make()
@@ -125,6 +124,8 @@ def report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool
     raise :class:`CheckFailed` on errors. ``whole``: everything was rendered into an
     output directory that existed before."""
     errors = outcome.errors()
+    if outcome.findings:
+        from rich.markup import escape  # a message may hold brackets (vtysh's, a name's)
     for finding in outcome.findings:
         colour = "red" if finding.severity == "error" else "yellow"
         ui.err.print(
@@ -153,17 +154,16 @@ def report(outcome: Outcome, output: Path, write: bool, quiet: bool, whole: bool
         raise CheckFailed(f"{len(errors)} offline check errors; nothing was written")
 
 
-def _load(opts: Settings, ebgp_site: list[str]) -> tuple[LoadedSoT, Plan, list[SyntaxRun]]:
+def _load(opts: Settings, ebgp_site: list[str]) -> tuple[LoadedSoT, Plan, SyntaxRun | None]:
     """The SoT and plan (checking ``--ebgp-site`` against it), and FRR's parser started."""
     from netauto.plan import sot_and_plan
-    from netauto.render.frrsyntax import discard, start_syntax_runs
-    from netauto.render.parallel import cores
+    from netauto.render.frrsyntax import discard, start_syntax_run
 
-    # FRR's parser builds its command tables (~40 ms per vtysh) on the second core while
-    # this one loads the plan; the configs are fed to it once rendered.
-    syntax = start_syntax_runs(min(cores(), 2))
+    # FRR's parser builds its command tables on the second core while this one loads the
+    # plan; each config is streamed to it as soon as it is rendered.
+    syntax = start_syntax_run()
     try:
-        loaded, plan = sot_and_plan(opts.inventory)
+        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
         known_sites = {s.slug for s in loaded.sot.sites}
         bad = [s for s in ebgp_site if s not in known_sites]
         if bad:

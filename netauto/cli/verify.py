@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
             raise InputError(Problem(None, None, "--prober", f"expected auto or shell: {prober!r}"))
         python = prober == "auto"
         where = open_target(target, lab_prefix, credentials)
-        loaded, plan = sot_and_plan(opts.inventory)
+        loaded, plan = sot_and_plan(opts.inventory, opts.state_dir / "cache")
         sot = loaded.sot
         unknown = [s for s in site if s not in {x.slug for x in sot.sites}]
         if unknown:

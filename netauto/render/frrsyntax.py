@@ -5,18 +5,18 @@ running daemon. vtysh reads the configs from a pipe (``-f /dev/stdin``): the FRR
 one batch are sent as one text (the trailing ``end`` of each dropped) and every error line
 vtysh reports is mapped back to its config and line.
 
-vtysh builds its command tables before it reads a line, so render starts its processes
-(:func:`start_syntax_runs`) before the plan is loaded and feeds them the configs once
-rendered (:meth:`SyntaxRun.feed`).
+vtysh builds its command tables before it reads a line, so render starts it
+(:func:`start_syntax_runs`) before the plan is loaded and streams it every config as soon as
+it is rendered (:meth:`SyntaxRun.send`): FRR parses on the second core while Python renders.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
 import subprocess
 import threading
-from collections.abc import Sequence
 
 from netauto import platforms
 from netauto.render.models import Finding, RenderedConfig
@@ -27,7 +27,7 @@ __all__ = [
     "check_frr_syntax",
     "discard",
     "start_frr_syntax",
-    "start_syntax_runs",
+    "start_syntax_run",
     "vtysh_path",
 ]
 
@@ -48,14 +48,9 @@ def frr_configs(rendered: list[RenderedConfig]) -> list[RenderedConfig]:
 
 
 class SyntaxRun:
-    """One ``vtysh --dryrun`` started ahead: :meth:`feed` sends it configs, :meth:`findings`
-    waits for it.
-
-    After a fork, each process uses its own run and closes the input of the others
-    (:meth:`close_input`): vtysh reads until every copy of its input is closed. The
-    process that started a run is the one that calls :meth:`findings` (it alone can wait
-    for vtysh), after :meth:`expect` when another process fed it.
-    """
+    """One ``vtysh --dryrun``: :meth:`send` streams it configs as they are rendered (a
+    thread writes them to its input, so FRR parses on another core meanwhile),
+    :meth:`findings` closes its input and waits for it."""
 
     def __init__(self, run: DryRun) -> None:
         self.spans: list[tuple[int, RenderedConfig]] = []
@@ -63,54 +58,50 @@ class SyntaxRun:
         self.configs: list[RenderedConfig] = []
         self.process = run.process
         self.output = run.output
-        self.capacity = run.capacity
-        self.writer: threading.Thread | None = None
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._closed = False
+        self._writer = threading.Thread(target=self._pump, daemon=True)
+        self._writer.start()
 
-    def expect(self, rendered: list[RenderedConfig]) -> None:
-        """Record which configs this run parses (in order), without sending them."""
-        self.configs = frr_configs(rendered)
-        self.spans, self.lines = [], []
-        for config in self.configs:
-            self.spans.append((len(self.lines), config))
-            self.lines += _body(config.text)
+    def send(self, config: RenderedConfig) -> None:
+        """Queue ``config`` for FRR's parser (only FRR device configs are parsed)."""
+        if config.kind != "device" or not platforms.get(config.platform).vtysh:
+            return
+        body = _body(config.text)
+        self.configs.append(config)
+        self.spans.append((len(self.lines), config))
+        self.lines += body
+        if body:
+            self._queue.put(("\n".join(body) + "\n").encode("utf-8"))
 
     def feed(self, rendered: list[RenderedConfig]) -> None:
-        """Send the FRR configs of ``rendered`` to vtysh and close its input.
+        """Send every config of ``rendered`` and close vtysh's input."""
+        for config in rendered:
+            self.send(config)
+        self.close()
 
-        Returns at once: text that fits in the pipe is written here, more is written by a
-        thread while vtysh reads (a plain write would wait for vtysh to parse all but the
-        last pipe's worth).
-        """
-        self.expect(rendered)
-        data = ("\n".join(self.lines) + "\n").encode("utf-8") if self.lines else b""
-        if len(data) <= self.capacity:
-            self._write(data)
-        else:
-            self.writer = threading.Thread(target=self._write, args=(data,), daemon=True)
-            self.writer.start()
+    def close(self) -> None:
+        """No more configs: vtysh's input is closed once everything queued is written."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
 
-    def fed(self) -> None:
-        """Wait until everything :meth:`feed` was given is in vtysh's input (and closed)."""
-        if self.writer is not None:
-            self.writer.join()
-
-    def _write(self, data: bytes) -> None:
+    def _pump(self) -> None:
         stdin = self.process.stdin
         assert stdin is not None
-        with contextlib.suppress(BrokenPipeError):  # vtysh died: findings() reports it
-            stdin.write(data)
-        self.close_input()
-
-    def close_input(self) -> None:
-        """Close this process's end of vtysh's input."""
-        if self.process.stdin is not None:
+        try:
+            while (data := self._queue.get()) is not None:
+                stdin.write(data)
+        except BrokenPipeError:  # vtysh died: findings() reports it
+            pass
+        finally:
             with contextlib.suppress(BrokenPipeError):
-                self.process.stdin.close()
+                stdin.close()
 
     def findings(self) -> list[Finding]:
         """Wait for vtysh and map every error it reports to its config and line."""
-        self.fed()
-        self.close_input()
+        self.close()
+        self._writer.join()
         try:
             self.process.wait(timeout=300)
         except subprocess.TimeoutExpired:
@@ -146,30 +137,26 @@ class SyntaxRun:
         return found
 
 
-def start_syntax_runs(count: int, vtysh: str | None = None) -> list[SyntaxRun]:
-    """``count`` vtysh processes to be fed later (none if FRR is not installed)."""
+def start_syntax_run(vtysh: str | None = None) -> SyntaxRun | None:
+    """A vtysh process to stream configs to (None if FRR is not installed)."""
     vtysh = vtysh or vtysh_path()
-    if vtysh is None:
-        return []
-    return [SyntaxRun(start_dry_run(vtysh)) for _ in range(count)]
+    return SyntaxRun(start_dry_run(vtysh)) if vtysh is not None else None
 
 
-def discard(runs: Sequence[SyntaxRun | None]) -> None:
-    """Close and wait for vtysh runs whose findings are not wanted (None entries skipped)."""
-    for run in runs:
-        if run is not None:
-            run.findings()
+def discard(run: SyntaxRun | None) -> None:
+    """Close and wait for a vtysh run whose findings are not wanted."""
+    if run is not None:
+        run.findings()
 
 
 def start_frr_syntax(rendered: list[RenderedConfig], vtysh: str | None = None) -> SyntaxRun | None:
     """Start FRR's parser on every FRR config (None if there is none or FRR is missing)."""
     if not frr_configs(rendered):
         return None
-    runs = start_syntax_runs(1, vtysh)
-    if not runs:
-        return None
-    runs[0].feed(rendered)
-    return runs[0]
+    run = start_syntax_run(vtysh)
+    if run is not None:
+        run.feed(rendered)
+    return run
 
 
 def check_frr_syntax(rendered: list[RenderedConfig], vtysh: str | None = None) -> list[Finding]:

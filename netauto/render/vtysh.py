@@ -1,13 +1,7 @@
-"""Starting ``vtysh --dryrun``, FRR's own parser, as a process fed through a pipe.
-
-:mod:`netauto.render.frrsyntax` starts one per render process before the configs are
-rendered (vtysh builds its command tables meanwhile) and feeds them the rendered configs.
-"""
+"""Starting ``vtysh --dryrun``, FRR's own parser, reading configurations from a pipe."""
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import shutil
 import subprocess
 import tempfile
@@ -33,14 +27,6 @@ class DryRun:
 
     process: subprocess.Popen[bytes]
     output: IO[bytes]
-    capacity: int
-    """Bytes its input pipe holds: a write up to this size never waits for vtysh."""
-
-
-PIPE_SIZE = 1 << 20
-"""The input pipe is enlarged to this (Linux's default limit for a user): a half of a
-237-router province is ~220 kB of FRR config, and a write that fits never waits for vtysh
-to parse what is already in the pipe."""
 
 
 def start_dry_run(vtysh: str) -> DryRun:
@@ -52,10 +38,4 @@ def start_dry_run(vtysh: str) -> DryRun:
         stdout=output,
         stderr=subprocess.STDOUT,
     )
-    assert process.stdin is not None
-    capacity = 1 << 16  # Linux's default
-    with contextlib.suppress(OSError, AttributeError):
-        fd = process.stdin.fileno()
-        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        capacity = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
-    return DryRun(process, output, capacity)
+    return DryRun(process, output)

@@ -33,7 +33,9 @@ def test_console_script_flushes_everything_and_keeps_exit_codes(tiny: Path, tmp_
     assert render.returncode == 0, render.stderr
     assert "cm-anxuyen-r1" in render.stdout and "0 errors" in render.stderr
     assert len(list((tmp_path / "configs").iterdir())) == 12
-    assert not state.exists() or not (state / "cache").exists()  # no derived-data cache
+    cache = state / "cache"  # plan's derived data, private to the user
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in cache.iterdir())
     unknown = _run("-i", inv, "render", "--host", "nope")
     assert unknown.returncode == 2 and "unknown device or VM 'nope'" in unknown.stderr
     assert "Traceback" not in unknown.stderr

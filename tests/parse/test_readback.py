@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from netauto.parse.readback import ConfigFacts, read_nft
 from netauto.plan import sot_and_plan
+from netauto.render.checked import render_checked
 from netauto.render.checks import check_parity, check_rendered, read_config
-from netauto.render.parallel import render_checked
 from tests.conftest import EXAMPLE
 
 
 def test_a_closed_path_without_its_ipv6_twin_is_a_parity_warning() -> None:
     """nftables closes paths with ``reject``: those entries count for parity too."""
     loaded, plan = sot_and_plan(EXAMPLE)
-    rendered, findings = render_checked(loaded.sot, plan, workers=1)
+    rendered, findings = render_checked(loaded.sot, plan)
     assert not findings
     config = next(c for c in rendered if c.platform == "frr" and " reject with" in c.extra[0].text)
     nft = config.extra[0].text

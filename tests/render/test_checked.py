@@ -1,4 +1,4 @@
-"""Rendering on two cores gives exactly what one core gives, errors included."""
+"""Rendering and checking: FRR's parser streamed, staging published only when clean."""
 
 from __future__ import annotations
 
@@ -11,39 +11,29 @@ import pytest
 
 from netauto.errors import InputError
 from netauto.plan import sot_and_plan
+from netauto.render.checked import render_checked
 from netauto.render.engine import default_template_dir
-from netauto.render.frrsyntax import start_syntax_runs, vtysh_path
-from netauto.render.parallel import MIN_PARALLEL, render_checked
+from netauto.render.frrsyntax import check_frr_syntax, start_syntax_run, vtysh_path
 from tests.conftest import EXAMPLE, CliResult
 
 Cli = Callable[..., CliResult]
 
 
-def test_two_processes_render_the_same_bytes_and_findings_as_one() -> None:
-    loaded, plan = sot_and_plan(EXAMPLE)
-    assert len(plan.devices) >= MIN_PARALLEL  # the example is big enough to fork
-    serial, serial_findings = render_checked(loaded.sot, plan, workers=1)
-    forked, forked_findings = render_checked(loaded.sot, plan, workers=2)
-    assert [c.hostname for c in forked] == [c.hostname for c in serial]
-    assert [f.text for c in forked for f in c.files()] == [
-        f.text for c in serial for f in c.files()
-    ]
-    assert forked_findings == serial_findings
-
-
-def test_a_template_error_in_the_forked_half_is_raised_with_file_and_line(
+def test_a_template_error_is_raised_with_file_and_line_and_vtysh_is_waited_for(
     tmp_path: Path,
 ) -> None:
     loaded, plan = sot_and_plan(EXAMPLE)
-    last = plan.devices[-1].hostname  # rendered by the child
+    last = plan.devices[-1].hostname
     templates = tmp_path / "templates"
     shutil.copytree(default_template_dir(), templates)
     base = templates / "frr" / "base.j2"
     lines = base.read_text().splitlines(keepends=True)
     lines.insert(0, f'{{% if d.hostname == "{last}" %}}{{{{ d.no_such_field }}}}{{% endif %}}\n')
     base.write_text("".join(lines))
+    run = start_syntax_run()
     with pytest.raises(InputError) as info:
-        render_checked(loaded.sot, plan, template_dir=templates, workers=2)
+        render_checked(loaded.sot, plan, template_dir=templates, syntax=run)
+    assert run is None or run.process.returncode is not None  # not left running
     problem = info.value.problems[0]
     assert str(problem.file).endswith("frr/base.j2") and problem.line == 1
     assert "no_such_field" in problem.message
@@ -61,9 +51,9 @@ def _wrong_address_templates(tmp_path: Path, host: str) -> Path:
     return templates
 
 
-def test_failed_checks_publish_nothing_from_either_process(cli: Cli, tmp_path: Path) -> None:
+def test_failed_checks_publish_nothing(cli: Cli, tmp_path: Path) -> None:
     _, plan = sot_and_plan(EXAMPLE)
-    templates = _wrong_address_templates(tmp_path, plan.devices[-1].hostname)  # the child's
+    templates = _wrong_address_templates(tmp_path, plan.devices[-1].hostname)
     out = tmp_path / "out" / "configs"
     result = cli("-i", EXAMPLE, "render", "-q", "-o", out, "--templates", templates)
     assert result.code == 1 and "nothing written" in result.err
@@ -99,11 +89,11 @@ def test_compiled_templates_are_kept_per_user_and_give_the_same_bytes(
     loaded, plan = sot_and_plan(EXAMPLE)
     engine.environment.cache_clear()
     try:
-        first, _ = render_checked(loaded.sot, plan, workers=1)
+        first, _ = render_checked(loaded.sot, plan)
         cache_dir = tmp_path / "xdg" / "netauto" / "templates"
         assert cache_dir.stat().st_mode & 0o777 == 0o700 and any(cache_dir.iterdir())
         engine.environment.cache_clear()  # a new run: templates come from the cache
-        second, _ = render_checked(loaded.sot, plan, workers=1)
+        second, _ = render_checked(loaded.sot, plan)
         assert [f.text for c in first for f in c.files()] == [
             f.text for c in second for f in c.files()
         ]
@@ -145,47 +135,25 @@ def _frr_rejected_templates(tmp_path: Path, hosts: list[str]) -> Path:
 
 @pytest.mark.lab
 @pytest.mark.skipif(vtysh_path() is None, reason="FRR (vtysh) is not installed")
-def test_frr_parser_findings_of_both_processes_map_to_their_configs(tmp_path: Path) -> None:
+def test_frr_parser_findings_map_to_their_configs_streamed_or_fed_at_once(tmp_path: Path) -> None:
     loaded, plan = sot_and_plan(EXAMPLE)
     frr = [d.hostname for d in plan.devices if d.platform == "frr"]
-    bad = [frr[0], frr[-1]]  # one rendered by the parent, one by the child
+    bad = [frr[0], frr[-1]]
     templates = _frr_rejected_templates(tmp_path, bad)
-    serial = render_checked(loaded.sot, plan, template_dir=templates, workers=1)[1]
-    forked = render_checked(loaded.sot, plan, template_dir=templates, workers=2)
-    # vtysh runs started ahead (as the CLI does), fed by the process that renders each half
-    ahead = render_checked(
-        loaded.sot, plan, template_dir=templates, workers=2, syntax=start_syntax_runs(2)
-    )
-    syntax = [f for f in serial if f.check == "syntax"]
+    rendered, findings = render_checked(loaded.sot, plan, template_dir=templates)
+    syntax = [f for f in findings if f.check == "syntax"]
     assert [f.hostname for f in syntax] == bad
     assert all("ip frobnicate" in f.message and ".conf:" in f.message for f in syntax)
-    assert forked[1] == serial and ahead[1] == serial
+    assert check_frr_syntax(rendered) == syntax  # the whole batch at once: the same findings
 
 
-def test_unused_vtysh_runs_are_closed_and_waited_for() -> None:
+def test_a_vtysh_run_with_nothing_to_parse_is_closed_and_waited_for() -> None:
     loaded, plan = sot_and_plan(EXAMPLE)
-    runs = start_syntax_runs(2)
+    run = start_syntax_run()
     vm = plan.vms[0].name  # a VM: nothing for FRR's parser
-    rendered, findings = render_checked(loaded.sot, plan, hosts=[vm], workers=1, syntax=runs)
+    rendered, findings = render_checked(loaded.sot, plan, hosts=[vm], syntax=run)
     assert [c.hostname for c in rendered] == [vm] and findings == []
-    assert all(run.process.returncode is not None for run in runs)  # none left running
-
-
-@pytest.mark.lab
-@pytest.mark.skipif(vtysh_path() is None, reason="FRR (vtysh) is not installed")
-def test_configs_bigger_than_the_pipe_reach_vtysh_whole(tmp_path: Path) -> None:
-    loaded, plan = sot_and_plan(EXAMPLE)
-    frr = [d.hostname for d in plan.devices if d.platform == "frr"]
-    templates = _frr_rejected_templates(tmp_path, [frr[0], frr[-1]])
-    expected = render_checked(loaded.sot, plan, template_dir=templates, workers=1)[1]
-    runs = start_syntax_runs(2)
-    for run in runs:
-        run.capacity = 1  # every feed goes through the writer thread
-    found = render_checked(loaded.sot, plan, template_dir=templates, workers=2, syntax=runs)[1]
-    assert found == expected and [f.hostname for f in found if f.check == "syntax"] == [
-        frr[0],
-        frr[-1],
-    ]
+    assert run is None or run.process.returncode is not None  # none left running
 
 
 def test_files_of_hosts_no_longer_planned_are_named_not_deleted(cli: Cli, tmp_path: Path) -> None:

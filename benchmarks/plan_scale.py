@@ -4,8 +4,9 @@ Plans every province SoT written by ``netauto init --all --out DIR`` (34 provinc
 3,321 communes; generated into a temporary directory when ``--sot`` is not given) and
 prints wall time, peak memory and prefix counts; targets: under 2 s and 500 MB.
 
-Then the churn figure (DESIGN.md §6: netlab changed 960 of 1,418 addresses when one
-commune was inserted in the middle): on the largest province, with its ledger,
+Then the churn figure (docs/ADDRESSING.md, "Stability, measured": netlab changed 960 of
+1,418 addresses when one commune was inserted in the middle): on the largest province,
+with its ledger,
 
 * insert one commune in the middle of the site list (and its link in the middle of the
   link list), re-plan, count previously planned addresses that changed;
@@ -18,7 +19,7 @@ would change for the insertion.
 The process is set up as the ``netauto`` console script sets up a command's
 (:func:`netauto.launch.tune_process`: the cycle collector runs less often), since that is
 where the planner runs; with Python's default collector settings a process that keeps 34
-plans alive spends most of its time re-scanning them.
+plans alive spends about half its planning time re-scanning them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
 """Stage: plan. SoT (+ the allocation ledger) in, a typed address :class:`Plan` out.
 
-Public API: :func:`build_plan` (pure), :func:`load_ledger` / :func:`save_ledger` (the only
-I/O) and :func:`plan_inventory` (load SoT + ledger, build, no writes) for later stages.
+Public API: :func:`build_plan` (pure: the planner's phases in order, see
+:mod:`netauto.plan.build`) and :func:`diff_ledgers`; :func:`load_ledger` /
+:func:`save_ledger` (the ledger file); for later stages, :func:`plan_for` (load the SoT
+and its ledger, build, write nothing), :func:`sot_and_plan` (the same through the cache),
+:func:`plan_as_saved` and :func:`plan_cache_key`. The addressing policy is in
+``docs/ADDRESSING.md``.
 """
 
 from __future__ import annotations

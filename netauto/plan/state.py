@@ -137,7 +137,7 @@ class PlanState:
 
     # ---- written by phases.vms --------------------------------------------------------
     vm_addr: dict[str, VmAddress] = field(default_factory=lambda: {}, init=False)
-    """The address of every VM of the SoT."""
+    """Where the addresses of every VM the plan could place come from."""
     removed_vms: dict[str, VmEntry] = field(default_factory=lambda: {}, init=False)
     """Ledger entries of VMs no longer in the SoT that stay reserved (without ``prune``)."""
 

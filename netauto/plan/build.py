@@ -62,8 +62,9 @@ def build_plan(
         locations: where each SoT value was written (``LoadedSoT.locations``), for errors.
 
     Raises:
-        InputError: a pool is exhausted (which pool, how many more were needed) or an
-            address the SoT fixes collides with another; nothing is returned then.
+        InputError: every problem the phases found (a missing zone, a fixed address that
+            collides, a LAN without a router, a VM without a LAN) and every exhausted pool
+            (which pool, how many more were needed); nothing is returned then.
     """
     state = PlanState(sot, ledger or Ledger(), prune, dict(locations or {}))
     ipv6.check_zones(state)

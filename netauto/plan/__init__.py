@@ -1,8 +1,10 @@
 """Stage: plan. SoT (+ the allocation ledger) in, a typed address :class:`Plan` out.
 
-Public API: :func:`build_plan` (pure: SoT + old ledger in, plan + new ledger + changes out),
-:func:`load_ledger` / :func:`save_ledger` (the stage's only I/O), and for later stages
-:func:`plan_for` / :func:`sot_and_plan` (load the SoT and its ledger, build; write nothing).
+Public API: :func:`build_plan` (pure: the planner's phases in order, see
+:mod:`netauto.plan.build`) and :func:`diff_ledgers`; :func:`load_ledger` /
+:func:`save_ledger` (the ledger file); for later stages, :func:`plan_for` (load the SoT and
+its ledger, build, write nothing) and :func:`sot_and_plan` (the same through the plan's
+cache, :mod:`netauto.plan.cache`). The addressing policy is in ``docs/ADDRESSING.md``.
 """
 
 from __future__ import annotations

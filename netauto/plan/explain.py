@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 
 from netauto.errors import InputError, Problem
-from netauto.plan.build import FUNCTION_CODES, VM_FIRST_HOST, PlanResult
+from netauto.plan.build import PlanResult
 from netauto.plan.models import SitePlan
+from netauto.plan.phases.ipv6 import FUNCTION_CODES
+from netauto.plan.phases.vms import VM_FIRST_HOST
 from netauto.plan.prefixes import index_in
 from netauto.sot.models import SoT
 

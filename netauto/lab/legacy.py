@@ -35,8 +35,9 @@ Quirks (:class:`Quirk`, all deterministic):
   else a made-up ``NA<province>-<link number>``) and the far end.
 * the first commune LAN (by site_id, router, VLAN): the secondary address
   ``192.168.1.1/24`` (an old subnet kept alive), in OSPF like the primary.
-* the first hub router: a spare interface (a dummy ``eth<N>``, the first free number),
-  described and administratively down.
+* the first hub router: a spare port ``eth<N>`` (the first free number; in the lab a TAP
+  device with nothing attached, an Ethernet port with no cable), described and
+  administratively down.
 """
 
 from __future__ import annotations

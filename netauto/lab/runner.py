@@ -363,8 +363,10 @@ def namespace_batch(topo: LabTopology, host: LabHost) -> str:
     bridges = [b for b in topo.bridges if b.namespace == host.namespace]
     for bridge in bridges:
         lines.append(f"link add {bridge.name} type bridge")
-    # A spare port (legacy lab): it exists, unplugged; the router's config keeps it shut.
-    lines += [f"link add {name} type dummy" for name in host.spare_interfaces]
+    # A spare port (legacy lab): a TAP device nothing is attached to, so an Ethernet port
+    # with no cable (no carrier); the router's config keeps it shut. (This kernel has no
+    # `dummy` driver; a persistent TAP goes away with the namespace.)
+    lines += [f"tuntap add dev {name} mode tap" for name in host.spare_interfaces]
     for bridge in bridges:
         lines += [f"link set {port} master {bridge.name}" for port in bridge.ports]
         lines += [f"link set {port} up" for port in bridge.ports]

@@ -75,7 +75,7 @@ class LabHost(LabModel):
         description="frr.conf the router boots with (legacy lab); None: factory-fresh",
     )
     spare_interfaces: list[str] = Field(
-        default_factory=list, description="unplugged ports (TAP devices) created and left down (legacy lab)"
+        default_factory=list, description="unplugged ports (TAP devices), left down (legacy lab)"
     )
     lldpd: bool = Field(False, description="runs lldpd (legacy lab routers)")
 

@@ -7,9 +7,12 @@ Layout of a lab's runtime directory ``R`` (``/run/netauto/<prefix>``)::
     R/id_ed25519{,.pub}          the lab's SSH key pair; R/authorized_keys
     R/ssh_config, R/known_hosts  OpenSSH client settings (ProxyCommand through ip netns exec)
     R/nornir/                    Nornir config + SimpleInventory (hosts/groups/defaults)
+    R/as-built.json              legacy lab only: the as-built network (lab.json points to it)
     R/hosts/<name>/              per host: sshd_config, host key, logs, pid files,
+                                 lldpd.conf/.log/.pid (legacy lab routers)
         etc/frr/                 bound over /etc/frr in the host's private mount namespace
-        run/                     bound over /run (so /var/run/frr and /run/sshd are its own)
+        run/                     bound over /run (so /var/run/frr, /run/sshd and lldpd's
+                                 socket and chroot /run/lldpd{.socket,} are its own)
         home/                    $HOME of lab SSH sessions (never the machine's /root)
         tmp/                     bound over /var/tmp (FRR's per-daemon crash-log dirs)
 

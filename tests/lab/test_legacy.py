@@ -551,3 +551,18 @@ def test_down_leaves_nothing(legacy_lab: Running) -> None:
                            text=True, timeout=120, check=False, cwd=ROOT)  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert _leftovers(PREFIX) == []
+
+
+@pytest.mark.parametrize("subset", [{"hubs": 0}, {"sites": ["xa-tan-thanh"]}])
+def test_a_subset_lab_keeps_the_provinces_numbering(subset: dict[str, object]) -> None:
+    """``--hubs``/``--sites`` pick routers; their as-built config is the whole province's."""
+    sot, plan = _load(TINY)
+    built = as_built(sot, plan)
+    topo = legacy_topology(build_topology(plan, sot, prefix=PREFIX, **subset), built)  # type: ignore[arg-type]
+    routers = [h for h in topo.hosts if h.kind == "router"]
+    assert routers and len(routers) < len(built.routers)
+    for host in routers:
+        assert host.startup_config == legacy.frr_config(built.router(host.name))
+    for host in topo.hosts:
+        if host.kind != "router":
+            assert host.addresses == [built.host(host.name).address]

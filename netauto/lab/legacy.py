@@ -347,8 +347,8 @@ def _too_big(what: str, need: int, block: IPv4Net, room: int) -> Problem:
         None,
         FIELD,
         f"the as-built network needs {need} {what} but {block} holds {room}",
-        hint="the legacy lab is meant for a province of up to ~1,000 routers and LANs; "
-        "use --hubs N or --sites on a smaller SoT",
+        hint="the as-built network always numbers the whole province (--hubs/--sites do "
+        "not shrink it); its blocks hold 1,016 routers, 16,384 links and 1,024 LANs",
     )
 
 

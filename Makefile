@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 NETAUTO := $(VENV)/bin/netauto
 # Debian packages the lab, the checks and the tests need.
 APT_PACKAGES := frr frr-pythontools openssh-server openssh-client netcat-openbsd iproute2 \
-	iputils-ping traceroute ruby nftables chromium
+	iputils-ping traceroute ruby nftables chromium lldpd
 DEMO_DIR := build/demo
 
 .PHONY: demo test install system-deps lint unit clean lab-down help example bench-render constraints

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +19,9 @@ from netauto.lab import naming, runner
 from netauto.lab.state import PREFIX_ENV, info
 from netauto.lab.topology import LabTopology, build_topology
 from netauto.lab.vagrant import vagrantfile
+
+if TYPE_CHECKING:
+    from netauto.lab.legacy import AsBuilt
 
 PREFIX_HELP = "Prefix of every name the lab creates (namespaces, runtime dir)."
 
@@ -47,6 +51,27 @@ def _topology(
     sot = load_sot(inventory).sot
     return build_topology(plan, sot, prefix=prefix, sites=_split(sites), hubs=hubs,
                           clients=clients, ebgp_sites=_split(ebgp_sites or []))  # fmt: skip
+
+
+def _legacy_topology(
+    inventory: Path,
+    prefix: str,
+    sites: list[str],
+    hubs: int | None,
+    clients: bool,
+    ebgp_sites: list[str],
+) -> tuple[LabTopology, AsBuilt]:
+    """The legacy lab (``lab up --legacy``): the lab's wiring, the as-built network's config."""
+    from netauto.lab.legacy import as_built, legacy_topology
+    from netauto.plan import plan_for
+    from netauto.sot.loader import load_sot
+
+    plan = plan_for(inventory).plan
+    sot = load_sot(inventory).sot
+    topo = build_topology(plan, sot, prefix=prefix, sites=_split(sites), hubs=hubs,
+                          clients=clients, ebgp_sites=_split(ebgp_sites))  # fmt: skip
+    built = as_built(sot, plan)
+    return legacy_topology(topo, built), built
 
 
 def register(app: typer.Typer) -> None:
@@ -92,6 +117,13 @@ def register(app: typer.Typer) -> None:
             "SoT: the same meaning as `netauto render --ebgp-site`, so the routers you "
             "render BGP for run bgpd (repeatable or comma-separated).",
         ),
+        legacy: bool = typer.Option(
+            False,
+            "--legacy",
+            help="The province as it ran before netauto: routers boot configured (IPv4 "
+            "only, OSPFv2, an as-built addressing derived from the SoT, with its quirks), "
+            "run lldpd; VMs and LAN clients are IPv4 only. See README, 'The legacy lab'.",
+        ),
     ) -> None:
         """Build the lab from the SoT and plan; routers start factory-fresh (config: push).
 
@@ -102,7 +134,12 @@ def register(app: typer.Typer) -> None:
         """
         opts = settings(ctx)
         runner.require_root_and_tools()
-        topo = _topology(opts.inventory, prefix, sites, hubs, clients, ebgp_site)
+        built = None
+        if legacy:
+            topo, built = _legacy_topology(opts.inventory, prefix, sites, hubs, clients,
+                                           ebgp_site)  # fmt: skip
+        else:
+            topo = _topology(opts.inventory, prefix, sites, hubs, clients, ebgp_site)
         for note in topo.notes:
             err.print(f"note: {note}", markup=False)
         started = time.monotonic()
@@ -111,8 +148,9 @@ def register(app: typer.Typer) -> None:
             TimeElapsedColumn(), console=err, transient=False,
         ) as progress:  # fmt: skip
             lab_info = runner.up(
-                topo, timeout=timeout, rebuild=rebuild, progress=progress, notify=err.print
-            )
+                topo, timeout=timeout, rebuild=rebuild, as_built=built, progress=progress,
+                notify=err.print,
+            )  # fmt: skip
         kinds = [h.kind for h in topo.hosts]
         bgp = sum(1 for h in topo.hosts if "bgpd" in h.daemons)
         out.print(
@@ -121,6 +159,8 @@ def register(app: typer.Typer) -> None:
             f"{kinds.count('client')} LAN clients; bgpd on {bgp} routers.",
             markup=False,
         )
+        if lab_info.as_built is not None:
+            out.print(f"  legacy (as-built IPv4, OSPFv2): {lab_info.as_built}", markup=False)
         first = lab_info.routers[0].name if lab_info.routers else "HOST"
         out.print(f"  ssh -F {lab_info.ssh_config} {first}", markup=False)
         out.print(f"  Nornir config: {lab_info.nornir_config}", markup=False)
@@ -153,7 +193,9 @@ def register(app: typer.Typer) -> None:
                 ns = host.namespace if host.namespace_exists else f"[red]{host.namespace}?[/]"
                 table.add_row(host.name, host.kind, ns, daemons or "-", sshd, ok)
             out.print(table)
-            out.print(f"phase: {report.phase}; runtime: {report.runtime_dir}", markup=False)
+            legacy = "; legacy (as-built)" if report.legacy else ""
+            out.print(f"phase: {report.phase}; runtime: {report.runtime_dir}{legacy}",
+                      markup=False)  # fmt: skip
         if not report.ok:
             bad = [h.name for h in report.hosts if not h.ok]
             raise CheckFailed(f"lab {prefix} is not healthy: {', '.join(bad) or report.phase}")

@@ -7,9 +7,12 @@ Layout of a lab's runtime directory ``R`` (``/run/netauto/<prefix>``)::
     R/id_ed25519{,.pub}          the lab's SSH key pair; R/authorized_keys
     R/ssh_config, R/known_hosts  OpenSSH client settings (ProxyCommand through ip netns exec)
     R/nornir/                    Nornir config + SimpleInventory (hosts/groups/defaults)
+    R/as-built.json              legacy lab only: the as-built network (lab.json points to it)
     R/hosts/<name>/              per host: sshd_config, host key, logs, pid files,
+                                 lldpd.conf/.log/.pid (legacy lab routers)
         etc/frr/                 bound over /etc/frr in the host's private mount namespace
-        run/                     bound over /run (so /var/run/frr and /run/sshd are its own)
+        run/                     bound over /run (so /var/run/frr, /run/sshd and lldpd's
+                                 socket and chroot /run/lldpd{.socket,} are its own)
         home/                    $HOME of lab SSH sessions (never the machine's /root)
         tmp/                     bound over /var/tmp (FRR's per-daemon crash-log dirs)
 
@@ -29,6 +32,7 @@ from netauto.lab.topology import LabHost, LabTopology
 FRR_BIN = "/usr/lib/frr"
 SSHD = "/usr/sbin/sshd"
 SFTP_SERVER = "/usr/lib/openssh/sftp-server"
+LLDPD = "/usr/sbin/lldpd"
 RUN = PurePosixPath("/run")
 FRR_FD_LIMIT = 256
 """File descriptors per FRR daemon (``--limit-fds``).
@@ -168,6 +172,18 @@ def start_script(runtime: Path, host: LabHost, python: str, responder: Path) -> 
                 f"{FRR_BIN}/{daemon} -d -A 127.0.0.1 -u frr -g frr --limit-fds {FRR_FD_LIMIT} "
                 f"-i /var/run/frr/{daemon}.pid --log file:/var/run/frr/{daemon}.log"
             )
+    if host.startup_config is not None:
+        # As a booting FRR box does (frrinit.sh): the daemons wait for their configuration,
+        # and `vtysh -b` hands each its part of the integrated /etc/frr/frr.conf.
+        lines.append("vtysh -b")
+    if host.lldpd:
+        # In the foreground with its log in the host's directory (no syslog); its control
+        # socket and chroot are lldpd's defaults under /run, which is the host's own.
+        lines.append(
+            f"setsid {LLDPD} -d -O {q(str(hdir / 'lldpd.conf'))} "
+            f"</dev/null >>{q(str(hdir / 'lldpd.log'))} 2>&1 &"
+        )
+        lines.append(f"echo $! > {q(str(hdir / 'lldpd.pid'))}")
     if host.services:
         args = " ".join(q(f"{s.proto}:{s.port}:{s.service}") for s in host.services)
         lines.append(
@@ -235,7 +251,9 @@ def frr_daemons_file(host: LabHost) -> str:
 
 
 def frr_conf(host: LabHost) -> str:
-    """A factory-fresh ``frr.conf``: the hostname and nothing else.
+    """The router's ``frr.conf``: its startup configuration (legacy lab), else factory-fresh.
+
+    Factory-fresh is the hostname and nothing else.
 
     Examples:
         >>> from netauto.lab.topology import LabHost, router_daemons
@@ -245,8 +263,22 @@ def frr_conf(host: LabHost) -> str:
         frr defaults traditional
         hostname r1
         !
+        >>> frr_conf(h.model_copy(update={"startup_config": "hostname r1\\n"}))
+        'hostname r1\\n'
     """
+    if host.startup_config is not None:
+        return host.startup_config
     return f"frr defaults traditional\nhostname {host.name}\n!\n"
+
+
+LLDP_TX_INTERVAL = 5
+"""Seconds between LLDP frames (lldpd's default is 30): neighbours show up soon after ``up``."""
+LLDPD_CONF = (
+    "# netauto lab: lldpd of one lab router\n"
+    "configure lldp portidsubtype ifname\n"
+    f"configure lldp tx-interval {LLDP_TX_INTERVAL}\n"
+)
+"""lldpd's start-up commands: port ids are interface names (what a neighbour table lists)."""
 
 
 VTYSH_CONF = "service integrated-vtysh-config\n"

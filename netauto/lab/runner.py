@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import Field
 
@@ -31,6 +31,7 @@ from netauto.fileio import atomic_write
 from netauto.lab import hostfiles, naming
 from netauto.lab.keys import new_keypair
 from netauto.lab.state import (
+    AS_BUILT_FILE,
     INFO_FILE,
     LabInfo,
     LabState,
@@ -43,6 +44,9 @@ from netauto.lab.state import (
 from netauto.lab.topology import LabHost, LabModel, LabTopology
 from netauto.progress import NoProgress, Progress
 
+if TYPE_CHECKING:
+    from netauto.lab.legacy import AsBuilt
+
 NETNS_DIR = Path("/run/netns")
 ETC_NETNS = Path("/etc/netns")
 RESPONDER = Path(__file__).with_name("responder.py")
@@ -54,6 +58,8 @@ REQUIRED_TOOLS = {
     "/usr/sbin/sshd": "openssh-server",
     "/usr/lib/frr/zebra": "frr",
 }
+LEGACY_TOOLS = {hostfiles.LLDPD: "lldpd", "/usr/sbin/lldpcli": "lldpd"}
+"""Needed only by a lab whose routers run lldpd (``lab up --legacy``)."""
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -83,6 +89,7 @@ class LabStatus(LabModel):
     runtime_dir: Path
     phase: str
     hosts: list[HostStatus]
+    legacy: bool = False
 
     @property
     def ok(self) -> bool:
@@ -117,6 +124,19 @@ def require_root_and_tools() -> None:
             problems.append(
                 Problem(None, None, "", f"{tool} not found", hint=f"apt-get install {package}")
             )
+    if problems:
+        raise InputError(problems)
+
+
+def require_lab_tools(topo: LabTopology) -> None:
+    """Fail with a clear message if a tool only this topology needs (lldpd) is missing."""
+    if not any(h.lldpd for h in topo.hosts):
+        return
+    problems = [
+        Problem(None, None, "", f"{tool} not found", hint=f"apt-get install {package}")
+        for tool, package in LEGACY_TOOLS.items()
+        if not Path(tool).exists()
+    ]
     if problems:
         raise InputError(problems)
 
@@ -277,6 +297,8 @@ def _write_files(runtime: Path, topo: LabTopology) -> dict[str, str]:
             for path in (etc, etc / "daemons", etc / "vtysh.conf", etc / "frr.conf"):
                 shutil.chown(path, "frr", "frr")
             os.chmod(etc, 0o755)
+        if host.lldpd:
+            atomic_write(hdir / "lldpd.conf", hostfiles.LLDPD_CONF)
     atomic_write(runtime / "ssh_config", hostfiles.ssh_client_config(runtime, topo))
     atomic_write(runtime / "known_hosts", hostfiles.known_hosts(topo, host_keys))
     for name, text in hostfiles.nornir_files(runtime, topo).items():
@@ -340,6 +362,10 @@ def namespace_batch(topo: LabTopology, host: LabHost) -> str:
     bridges = [b for b in topo.bridges if b.namespace == host.namespace]
     for bridge in bridges:
         lines.append(f"link add {bridge.name} type bridge")
+    # A spare port (legacy lab): a TAP device nothing is attached to, so an Ethernet port
+    # with no cable (no carrier); the router's config keeps it shut. (This kernel has no
+    # `dummy` driver; a persistent TAP goes away with the namespace.)
+    lines += [f"tuntap add dev {name} mode tap" for name in host.spare_interfaces]
     for bridge in bridges:
         lines += [f"link set {port} master {bridge.name}" for port in bridge.ports]
         lines += [f"link set {port} up" for port in bridge.ports]
@@ -354,7 +380,7 @@ def namespace_batch(topo: LabTopology, host: LabHost) -> str:
 
 
 def _start_daemons(runtime: Path, host: LabHost) -> None:
-    if not (host.ssh or host.frr or host.services):
+    if not (host.ssh or host.frr or host.services or host.lldpd):
         return
     hdir = hostfiles.host_dir(runtime, host)
     pid = read_pid(hdir / "anchor.pid")
@@ -381,6 +407,16 @@ def frr_ready(info_: LabInfo, name: str) -> bool:
     return proc.returncode == 0 and all(d in answering for d in info_.host(name).daemons)
 
 
+def lldpd_ready(info_: LabInfo, name: str) -> bool:
+    """Whether the lldpd of host ``name`` answers ``lldpcli`` on its default socket."""
+    argv = info_.exec_argv(name, ["lldpcli", "show", "chassis"])
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
+    except subprocess.TimeoutExpired:
+        return False
+    return proc.returncode == 0 and "Chassis" in proc.stdout
+
+
 def _wait_ready(info_: LabInfo, host: LabHost, deadline: float) -> str | None:
     """Wait until the host answers; return None when ready, else what is missing."""
     while True:
@@ -389,6 +425,8 @@ def _wait_ready(info_: LabInfo, host: LabHost, deadline: float) -> str | None:
             missing.append("sshd")
         if host.frr and not frr_ready(info_, host.name):
             missing.append("FRR")
+        if host.lldpd and not lldpd_ready(info_, host.name):
+            missing.append("lldpd")
         if not missing:
             return None
         if time.monotonic() > deadline:
@@ -403,11 +441,14 @@ def up(
     timeout: float = 180.0,
     workers: int = 16,
     rebuild: bool = False,
+    as_built: AsBuilt | None = None,
     progress: Progress | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> LabInfo:
     """Build the lab (or keep it, if the same lab is already up and healthy).
 
+    ``as_built`` (a legacy lab, ``topo`` from :func:`netauto.lab.legacy.legacy_topology`)
+    is written to ``as-built.json`` in the runtime directory, where ``lab.json`` points.
     ``progress`` is told how far each phase is; ``notify`` gets one-line news.
 
     Raises:
@@ -415,6 +456,7 @@ def up(
         CheckFailed: a host did not come up in time (named); ``down`` cleans up.
     """
     require_root_and_tools()
+    require_lab_tools(topo)
     runtime = runtime or naming.runtime_dir(topo.prefix)
     old = read_state(runtime)
     if old is not None and not rebuild and old.fingerprint == topo.fingerprint():
@@ -439,6 +481,8 @@ def up(
     info_ = make_info(topo.prefix, runtime, topo)
     progress = progress or NoProgress()
     _write_files(runtime, topo)
+    if as_built is not None:
+        atomic_write(runtime / AS_BUILT_FILE, as_built.model_dump_json(indent=1))
     _run(["ip", "-batch", "-"], stdin="".join(f"netns add {ns}\n" for ns in topo.namespaces))
     _start_anchors(runtime, topo, progress, timeout)
     if topo.veths:
@@ -449,9 +493,9 @@ def up(
                        stdin=namespace_batch(topo, h)),
         progress, "links", workers,
     )  # fmt: skip
-    starters = [h for h in topo.hosts if h.ssh or h.frr or h.services]
+    starters = [h for h in topo.hosts if h.ssh or h.frr or h.services or h.lldpd]
     _parallel(starters, lambda h: _start_daemons(runtime, h), progress, "daemons", workers)
-    probed = [h for h in topo.hosts if h.ssh or h.frr]
+    probed = [h for h in topo.hosts if h.ssh or h.frr or h.lldpd]
     missing = _parallel(
         probed, lambda h: _wait_ready(info_, h, deadline), progress, "ready", workers
     )
@@ -532,6 +576,8 @@ def status(prefix: str, runtime: Path | None = None, *, probe: bool = True) -> L
         if host.frr:
             for daemon in host.daemons:
                 daemons[daemon] = _alive(read_pid(hdir / "run" / "frr" / f"{daemon}.pid"))
+        if host.lldpd:
+            daemons["lldpd"] = _alive(read_pid(hdir / "lldpd.pid"))
         if host.services:
             daemons["responder"] = _alive(read_pid(hdir / "responder.pid"))
         sshd = _alive(read_pid(hdir / "sshd.pid")) if host.ssh else None
@@ -554,7 +600,9 @@ def status(prefix: str, runtime: Path | None = None, *, probe: bool = True) -> L
     with ThreadPoolExecutor(max_workers=16) as pool:
         hosts = list(pool.map(one, topo.hosts))
     phase = state.phase if (runtime / INFO_FILE).exists() or state.phase == "building" else "?"
-    return LabStatus(prefix=prefix, runtime_dir=runtime, phase=phase, hosts=hosts)
+    return LabStatus(
+        prefix=prefix, runtime_dir=runtime, phase=phase, hosts=hosts, legacy=topo.legacy
+    )
 
 
 def exec_in(info_: LabInfo, name: str, argv: list[str]) -> int:

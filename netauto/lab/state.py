@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
@@ -22,6 +22,8 @@ from netauto.lab.topology import LabHost, LabModel, LabTopology
 
 STATE_FILE = "state.json"
 INFO_FILE = "lab.json"
+AS_BUILT_FILE = "as-built.json"
+"""The as-built network of a legacy lab (:class:`netauto.lab.legacy.AsBuilt` as JSON)."""
 PREFIX_ENV = "NETAUTO_LAB_PREFIX"
 
 
@@ -46,6 +48,10 @@ class LabInfo(LabModel):
     known_hosts: Path
     nornir_config: Path
     hosts: list[LabHost]
+    legacy: bool = Field(False, description="the routers booted as-built (`lab up --legacy`)")
+    as_built: Path | None = Field(
+        None, description="legacy lab: the as-built network as JSON (netauto.lab.legacy.AsBuilt)"
+    )
 
     def host(self, name: str) -> LabHost:
         for host in self.hosts:
@@ -97,6 +103,8 @@ def make_info(prefix: str, runtime: Path, topo: LabTopology) -> LabInfo:
         known_hosts=runtime / "known_hosts",
         nornir_config=runtime / "nornir" / "config.yaml",
         hosts=topo.hosts,
+        legacy=topo.legacy,
+        as_built=runtime / AS_BUILT_FILE if topo.legacy else None,
     )
 
 

@@ -70,6 +70,14 @@ class LabHost(LabModel):
     router: str | None = Field(None, description="router whose LAN this host sits on")
     lan: str | None = Field(None, description="LAN key (VMs: the VM network)")
     services: list[ServiceEndpoint] = Field(default_factory=list)
+    startup_config: str | None = Field(
+        None,
+        description="frr.conf the router boots with (legacy lab); None: factory-fresh",
+    )
+    spare_interfaces: list[str] = Field(
+        default_factory=list, description="unplugged ports (TAP devices), left down (legacy lab)"
+    )
+    lldpd: bool = Field(False, description="runs lldpd (legacy lab routers)")
 
     @property
     def frr(self) -> bool:
@@ -119,6 +127,9 @@ class LabTopology(LabModel):
     veths: list[Veth]
     bridges: list[Bridge]
     notes: list[str] = Field(default_factory=list, description="what was left out, and why")
+    legacy: bool = Field(
+        False, description="the as-built (pre-netauto) network: `lab up --legacy`"
+    )
 
     def host(self, name: str) -> LabHost:
         for host in self.hosts:

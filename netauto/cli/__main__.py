@@ -1,0 +1,5 @@
+"""``python -m netauto.cli``: the same as the ``netauto`` console script."""
+
+from netauto.cli import main
+
+main()

@@ -8,6 +8,7 @@ adding, re-parenting, renaming or merging sites renumbers nothing.
 :func:`load_ledger` and :func:`save_ledger` are the only I/O here; the save is atomic.
 """
 
+import dataclasses
 import ipaddress
 import re
 from pathlib import Path
@@ -267,10 +268,23 @@ def load_ledger(path: Path) -> Ledger | None:
     """
     if not path.exists():
         return None
-    doc = read_yaml(path)  # the SoT's hardened reader: line numbers, no aliases bombs
-    hint = "the ledger is written by `netauto plan`: restore it from git"
+    hint = (
+        "the ledger is written by `netauto plan` and holds every allocation: restore it "
+        f"from git (git checkout -- {path}), or rebuild it from the running network "
+        "(`netauto import --write`)"
+    )
+    try:
+        doc = read_yaml(path)  # the SoT's hardened reader: line numbers, no aliases bombs
+    except InputError as exc:
+        raise InputError(
+            [
+                dataclasses.replace(p, hint=f"{p.hint}; {hint}" if p.hint else hint)
+                for p in exc.problems
+            ]
+        ) from None
     if doc.data is None:
-        return Ledger()
+        # An emptied ledger is a lost ledger: planning afresh would renumber the province.
+        raise InputError(Problem(path, None, "", "the ledger is empty", hint))
     if not isinstance(doc.data, dict):
         raise InputError(Problem(path, 1, "", "a ledger must be a mapping", hint))
     try:

@@ -129,6 +129,16 @@ class PlanState:
     link4: dict[str, ipaddress.IPv4Network] = field(default_factory=lambda: {}, init=False)
     loop4: dict[str, ipaddress.IPv4Address] = field(default_factory=lambda: {}, init=False)
 
+    # ---- written by phases.imported (the running network's own addresses) ------------
+    link4_ends: dict[str, tuple[ipaddress.IPv4Interface, ipaddress.IPv4Interface]] = field(
+        default_factory=lambda: {}, init=False
+    )
+    """The (a, b) end addresses of imported links (else the first two of the /31)."""
+    lan_gw4: dict[LanId, ipaddress.IPv4Address] = field(default_factory=lambda: {}, init=False)
+    """The router's address on imported LANs (else the subnet's first address)."""
+    vm4: dict[str, ipaddress.IPv4Interface] = field(default_factory=lambda: {}, init=False)
+    """Imported VM addresses."""
+
     # ---- written by phases.interfaces ------------------------------------------------
     lan_iface: dict[LanId, tuple[str, str]] = field(default_factory=lambda: {}, init=False)
     """(router, interface name) serving each LAN."""

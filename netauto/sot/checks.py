@@ -293,6 +293,86 @@ def check(sot: SoT) -> list[Finding]:
                         _suggest(target, targets),
                     )
                 )
+    found += _imported(sot)
+    return found
+
+
+def _imported(sot: SoT) -> list[Finding]:
+    """What ``imported`` names exists in the SoT, link ends share a subnet, and no address
+    is used twice.
+
+    Examples:
+        >>> from netauto.sot.models import SoT
+        >>> sot = SoT.model_validate({
+        ...     "province": {"name": "Demo", "code": 96},
+        ...     "addressing": {"ipv6": {"allocation": "2001:db8:9600::/40"},
+        ...                    "ipv4": {"supernets": ["10.96.0.0/16"]}},
+        ...     "imported": {"devices": {"r9": {"loopback": "172.31.0.9/32"}},
+        ...                  "vms": {"v1": "172.20.0.9/24"}}})
+        >>> [f.message for f in _imported(sot)]
+        ["unknown device 'r9'", "unknown VM 'v1'"]
+    """
+    found: list[Finding] = []
+    imported = sot.imported
+    devices = {d.hostname for _, d in sot.all_devices()}
+    links = {link.key: link for link in sot.links}
+    lans = {f"{site.slug}/{lan.key}" for site in sot.sites for lan in site.lans}
+    vms = {vm.name for vm in sot.vms}
+    where = ("imported",)
+    for name in imported.devices:
+        if name not in devices:
+            found.append(
+                Finding(
+                    (*where, "devices", name),
+                    f"unknown device {name!r}",
+                    _suggest(name, devices) or "import only what the SoT has",
+                )
+            )
+    for key, ends in imported.links.items():
+        if key not in links:
+            found.append(
+                Finding(
+                    (*where, "links", key),
+                    f"unknown link {key!r}",
+                    _suggest(key, links) or "link ids are links[].id or 'a--b'",
+                )
+            )
+        elif ends.a.network != ends.b.network or ends.a.ip == ends.b.ip:
+            found.append(
+                Finding(
+                    (*where, "links", key, "b"),
+                    f"link ends {ends.a} and {ends.b} are not two addresses of one subnet",
+                    "both ends of a link share one subnet",
+                )
+            )
+    for ref in imported.lans:
+        if ref not in lans:
+            found.append(
+                Finding(
+                    (*where, "lans", ref),
+                    f"unknown LAN {ref!r}",
+                    _suggest(ref, lans) or "LANs are <site slug>/<LAN key>",
+                )
+            )
+    for name in imported.vms:
+        if name not in vms:
+            found.append(
+                Finding((*where, "vms", name), f"unknown VM {name!r}", _suggest(name, vms))
+            )
+    used: list[tuple[PathKey, object]] = []
+    for name, device in imported.devices.items():
+        if device.loopback is not None:
+            used.append(((*where, "devices", name, "loopback"), device.loopback.ip))
+        for i, iface in enumerate(device.interfaces):
+            used += [
+                ((*where, "devices", name, "interfaces", i, "secondary", j), a.ip)
+                for j, a in enumerate(iface.secondary)
+            ]
+    for key, ends in imported.links.items():
+        used += [((*where, "links", key, "a"), ends.a.ip), ((*where, "links", key, "b"), ends.b.ip)]
+    used += [((*where, "lans", ref), gateway.ip) for ref, gateway in imported.lans.items()]
+    used += [((*where, "vms", name), address.ip) for name, address in imported.vms.items()]
+    found += _duplicates(used, "IPv4 address", "every address belongs to one interface")
     return found
 
 

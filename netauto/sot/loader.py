@@ -36,7 +36,7 @@ from netauto.sot.source import (
 )
 from netauto.sot.yamlsource import YamlDocument, format_path, read_yaml
 
-SINGLE_SECTIONS = ("province", "addressing", "management")
+SINGLE_SECTIONS = ("province", "addressing", "management", "imported")
 MAP_SECTIONS = ("services", "groups")
 LIST_SECTIONS = ("policy", "sites", "devices", "links", "vms")
 SECTIONS = SINGLE_SECTIONS + MAP_SECTIONS + LIST_SECTIONS

@@ -288,6 +288,103 @@ class VM(Model):
     ipv4: ipaddress.IPv4Address | None = Field(None, description="fixed IPv4 address, if any")
 
 
+InterfaceName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._:-]{0,63}$")]
+"""A device's interface name as the device writes it (``eth0``, ``GigabitEthernet0/0/1``)."""
+FilterName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+"""The name of an access-list or prefix-list."""
+OneLineText = Annotated[str, Field(pattern=r"^[^\x00-\x1f\x7f]*$", max_length=240)]
+"""Printable text on one line: no newline, carriage return or other control character."""
+
+
+LanRef = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}/[a-z0-9][a-z0-9-]{0,62}$")]
+"""A LAN by its site and key: ``<site slug>/<LAN key>``."""
+
+
+class ImportedInterface(Model):
+    """What a device's interface carries that the plan does not model (kept as it is)."""
+
+    name: InterfaceName
+    description: OneLineText | None = None
+    secondary: list[ipaddress.IPv4Interface] = Field(
+        default_factory=lambda: [], description="secondary IPv4 addresses, in order"
+    )
+    shutdown: bool = Field(False, description="administratively down")
+
+
+class ImportedStaticRoute(Model):
+    prefix: ipaddress.IPv4Network
+    next_hop: ipaddress.IPv4Address | None = None
+    interface: InterfaceName | None = None
+    blackhole: bool = Field(False, description="Null0 / blackhole")
+    distance: int | None = Field(None, ge=1, le=255)
+
+
+class ImportedFilterEntry(Model):
+    seq: int | None = Field(None, ge=1, le=4294967295)
+    action: Literal["permit", "deny"]
+    prefix: ipaddress.IPv4Network | None = Field(None, description="None: any")
+
+
+class ImportedFilter(Model):
+    """An access-list or prefix-list the device has (kept as it is)."""
+
+    name: FilterName
+    kind: Literal["access-list", "prefix-list"] = "access-list"
+    entries: list[ImportedFilterEntry]
+
+
+class ImportedDistributeList(Model):
+    name: FilterName
+    direction: Literal["in", "out"] = "out"
+    protocol: Literal["static", "connected", "kernel", "bgp"] | None = None
+
+
+class ImportedOspf(Model):
+    """What the device's OSPFv2 process does beyond the plan (kept as it is)."""
+
+    router_id: ipaddress.IPv4Address | None = None
+    redistribute: list[Literal["static", "connected", "kernel", "bgp"]] = Field(
+        default_factory=lambda: []
+    )
+    distribute_lists: list[ImportedDistributeList] = Field(default_factory=lambda: [])
+
+
+class ImportedDevice(Model):
+    """One device as it runs: its loopback address and the configuration netauto keeps."""
+
+    loopback: ipaddress.IPv4Interface | None = None
+    interfaces: list[ImportedInterface] = Field(default_factory=lambda: [])
+    static_routes: list[ImportedStaticRoute] = Field(default_factory=lambda: [])
+    filters: list[ImportedFilter] = Field(default_factory=lambda: [])
+    ospf: ImportedOspf | None = None
+
+
+class ImportedLink(Model):
+    """The addresses a SoT link's two ends carry (``a`` and ``b`` as the link names them)."""
+
+    a: ipaddress.IPv4Interface
+    b: ipaddress.IPv4Interface
+
+
+class Imported(Model):
+    """The running network as ``netauto import`` found it: every existing IPv4 address is
+    kept by the plan, and what the SoT does not model is rendered back as it was.
+
+    Keys are SoT identities: device hostnames, link ids (``links[].id`` or ``a--b``), LANs as
+    ``<site slug>/<LAN key>``, VM names. Written by ``netauto import --write`` (usually into
+    ``imported.yml``); review it as a git diff.
+    """
+
+    source: OneLineText = ""
+    devices: dict[Name, ImportedDevice] = Field(default_factory=lambda: {})
+    links: dict[Name, ImportedLink] = Field(default_factory=lambda: {})
+    lans: dict[LanRef, ipaddress.IPv4Interface] = Field(
+        default_factory=lambda: {},
+        description="the router's address on each LAN, with the LAN's prefix",
+    )
+    vms: dict[Name, ipaddress.IPv4Interface] = Field(default_factory=lambda: {})
+
+
 class SoT(Model):
     """The whole source of truth once every file is merged."""
 
@@ -301,6 +398,7 @@ class SoT(Model):
     devices: list[TopDevice] = Field(default_factory=lambda: [])
     links: list[Link] = Field(default_factory=lambda: [])
     vms: list[VM] = Field(default_factory=lambda: [])
+    imported: Imported = Field(default_factory=Imported)
 
     # Convenience views (computed on demand; the model is frozen).
     def site_by_slug(self) -> dict[str, Site]:

@@ -3,7 +3,8 @@
 Nothing is allocated here: every prefix and number was chosen by the phases before; this
 turns them into the output models. A link's /64 is configured as its first /127 and its
 /31 as ``.0``/``.1`` (end a, end b); a LAN's gateway is host 1 of its subnet and /64; a
-VM's addresses are host ``n`` of both.
+VM's addresses are host ``n`` of both. Imported links and LANs keep the addresses the
+running network gives them (``phases.imported``).
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ def link_plans(state: PlanState, ifaces: dict[str, list[InterfacePlan]]) -> list
         net4, net6 = state.link4[key], state.link6[key]
         a_if = state.link_iface[(key, link.a.device)]
         b_if = state.link_iface[(key, link.b.device)]
-        a4 = ipaddress.IPv4Interface((int(net4.network_address), 31))
-        b4 = ipaddress.IPv4Interface((int(net4.network_address) + 1, 31))
+        a4, b4 = state.link4_ends.get(key) or (
+            ipaddress.IPv4Interface((int(net4.network_address), 31)),
+            ipaddress.IPv4Interface((int(net4.network_address) + 1, 31)),
+        )
         a6 = ipaddress.IPv6Interface((int(net6.network_address), 127))
         b6 = ipaddress.IPv6Interface((int(net6.network_address) + 1, 127))
         plans.append(
@@ -100,7 +103,8 @@ def site_plans(state: PlanState, ifaces: dict[str, list[InterfacePlan]]) -> list
             lan_id = (site.site_id, lan.key)
             net4, net6 = state.lan4[lan_id], state.lan6[lan_id]
             host, ifname = state.lan_iface[lan_id]
-            gw4, gw6 = net4.network_address + 1, net6.network_address + 1
+            gw4 = state.lan_gw4.get(lan_id, net4.network_address + 1)
+            gw6 = net6.network_address + 1
             lans.append(
                 LanPlan(
                     key=lan.key,
@@ -187,7 +191,7 @@ def vm_plans(state: PlanState) -> list[VmPlan]:
                 services=list(vm.services),
                 ipv4=ipaddress.IPv4Interface((int(net4.network_address) + host, net4.prefixlen)),
                 ipv6=ipaddress.IPv6Interface((int(net6.network_address) + host, 64)),
-                gateway4=net4.network_address + 1,
+                gateway4=state.lan_gw4.get((site.site_id, key), net4.network_address + 1),
                 gateway6=net6.network_address + 1,
             )
         )

@@ -29,8 +29,11 @@ def run(state: PlanState) -> None:
     """
     dcs = [s.slug for s in state.sot.sites if s.kind == "data-centre"]
     vm_nets = vm_network_keys(dcs, state.sot.vms)
+    from netauto.plan.phases import imported
+
     carve_pools(state)
     reserve_fixed(state)
+    imported.run(state)  # the running network's addresses, before the ledger and pools
     keep_ledger(state, vm_nets)
     allocate(state, vm_nets)
 

@@ -84,15 +84,24 @@ def fixed(state: PlanState, placed: list[_Placed], hosts: _HostNumbers) -> None:
     """Reserve the addresses the SoT fixes; one outside its network or taken is a problem."""
     for i, name, site in placed:
         vm = state.sot.vms[i]
-        if vm.ipv4 is None:
+        found = state.vm4.get(name)
+        address = vm.ipv4 if vm.ipv4 is not None else (found.ip if found else None)
+        if address is None:
             continue
         net4 = state.lan4[(site.site_id, vm.network)]
-        index = int(vm.ipv4) - int(net4.network_address)
-        if vm.ipv4 not in net4 or not hosts((site.site_id, vm.network)).reserve(index):
+        path = ("vms", i, "ipv4") if vm.ipv4 is not None else ("imported", "vms", name)
+        if vm.ipv4 is not None and found is not None and found.ip != vm.ipv4:
+            state.problem(path, f"the VM runs {found.ip}, the SoT fixes {vm.ipv4}",
+                          "the SoT and the running network disagree: fix one of them")  # fmt: skip
+            continue
+        index = int(address) - int(net4.network_address)
+        gateway = state.lan_gw4.get((site.site_id, vm.network), net4.network_address + 1)
+        taken = address == gateway
+        if address not in net4 or taken or not hosts((site.site_id, vm.network)).reserve(index):
             state.problem(
-                ("vms", i, "ipv4"),
-                f"fixed IPv4 {vm.ipv4} is not a free host address of {net4}",
-                "pick a free address inside the VM network (not .0, .1 or broadcast)",
+                path,
+                f"fixed IPv4 {address} is not a free host address of {net4}",
+                "pick a free address inside the VM network (not .0, the gateway or broadcast)",
             )
             continue
         state.vm_addr[name] = VmAddress(site, vm.network, index)

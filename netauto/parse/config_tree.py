@@ -456,26 +456,56 @@ def ipv6_cidr(text: str, stmt: Statement, source: str, context: str) -> IPv6Inte
 def network(
     text: str, mask: str | None, stmt: Statement, source: str, context: str
 ) -> IPv4Network | IPv6Network:
-    """A route's or an OSPF statement's prefix: ``P/LEN``, or ``P`` with a netmask or a
-    wildcard mask; host bits are cleared (IOS accepts them in ``network`` statements).
+    """A route's prefix: ``P/LEN``, or ``P`` and a netmask; host bits are cleared.
 
     Examples:
         >>> s = Statement("", 1, "", (), "")
-        >>> network("172.21.250.4", "0.0.0.3", s, "r.cfg", "router ospf 1")
-        IPv4Network('172.21.250.4/30')
         >>> network("0.0.0.0", "0.0.0.0", s, "r.cfg", "ip route")
         IPv4Network('0.0.0.0/0')
+        >>> network("172.21.255.5", "255.255.255.255", s, "r.cfg", "ip route")
+        IPv4Network('172.21.255.5/32')
         >>> network("2001:db8::/32", None, s, "r.conf", "ipv6 route")
         IPv6Network('2001:db8::/32')
     """
     try:
         if mask is None:
             return ip_network(text, strict=False)
-        if text == "0.0.0.0" and mask == "0.0.0.0":  # a default route, not a host wildcard
-            return IPv4Network("0.0.0.0/0")
-        return IPv4Network(f"{IPv4Address(text)}/{mask}", strict=False)
+        netmask = IPv4Address(mask)
+        length = 32 - (~int(netmask) & 0xFFFFFFFF).bit_length()
+        if int(IPv4Network(f"0.0.0.0/{length}").netmask) != int(netmask):
+            raise ValueError(mask)
+        return IPv4Network(f"{IPv4Address(text)}/{length}", strict=False)
     except ValueError:
         raise value_error(stmt, source, context, "a prefix") from None
+
+
+def wildcard_network(
+    text: str, wildcard: str, stmt: Statement, source: str, context: str
+) -> IPv4Network:
+    """An OSPF ``network`` (or ACL) address with its wildcard mask; host bits are cleared.
+
+    Examples:
+        >>> s = Statement("", 1, "", (), "")
+        >>> wildcard_network("172.21.250.4", "0.0.0.3", s, "r.cfg", "router ospf 1")
+        IPv4Network('172.21.250.4/30')
+        >>> wildcard_network("172.21.255.1", "0.0.0.0", s, "r.cfg", "router ospf 1")
+        IPv4Network('172.21.255.1/32')
+        >>> wildcard_network("10.0.0.0", "0.255.0.255", s, "r.cfg", "router ospf 1")
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        netauto.errors.InputError: r.cfg:1: router ospf 1: '': expected an address and a ...
+    """
+    try:
+        host_bits = int(IPv4Address(wildcard))
+        length = 32 - host_bits.bit_length()
+        if host_bits != (1 << (32 - length)) - 1:
+            raise ValueError(wildcard)
+        return IPv4Network(f"{IPv4Address(text)}/{length}", strict=False)
+    except ValueError:
+        raise value_error(
+            stmt, source, context, "an address and a contiguous wildcard mask"
+        ) from None
 
 
 def is_address(text: str) -> bool:

@@ -159,7 +159,12 @@ class Filter(_Frozen):
     kind: FilterKind
     name: str
     family: Family = "ipv4"
+    header: str | None = None
+    """The opening line of a filter written as a block (``ip access-list extended X``,
+    ``acl number 3000``); None when every entry is a whole line of its own."""
     entries: list[ConfigLine] = Field(default_factory=list)
+    """Its lines in order: whole lines (``access-list MGMT seq 5 permit …``), a block's
+    sub-lines, or for a route map each sequence with its sub-lines."""
     applied: list[FilterUse] = Field(default_factory=list)
     """Every place the configuration applies or references it."""
     line: int | None = None

@@ -1,0 +1,87 @@
+"""Saved configurations of any supported platform: which platform, and the reader for it.
+
+:func:`parse_config` is the one entry point the import uses for offline configurations;
+:func:`guess_platform` tells the platform of a file whose platform the user did not give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import get_args
+
+from netauto.parse.config_tree import problem
+from netauto.parse.frr_config import parse_frr_config
+from netauto.parse.ios_config import parse_ios_config
+from netauto.parse.observed import ConfigPlatform, ObservedDevice
+from netauto.parse.vrp_config import parse_vrp_config
+
+READERS: Mapping[ConfigPlatform, Callable[[str, str], ObservedDevice]] = {
+    "frr": parse_frr_config,
+    "cisco_ios": parse_ios_config,
+    "huawei_vrp": parse_vrp_config,
+}
+"""The reader of each platform whose saved configuration netauto understands."""
+
+
+def parse_config(platform: str, text: str, source: str) -> ObservedDevice:
+    """Read the saved configuration ``text`` (from ``source``) of a ``platform`` device.
+
+    Examples:
+        >>> parse_config("frr", "hostname r1\\ninterface lo\\n ip address 10.0.0.1/32\\n",
+        ...     "r1.conf").interfaces[0].is_loopback
+        True
+        >>> parse_config("junos", "", "r1.conf")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        netauto.errors.InputError: r1.conf: no configuration reader for platform 'junos' ...
+
+    Raises:
+        InputError: no reader for ``platform``, or the text is not its configuration.
+    """
+    for name, reader in READERS.items():
+        if name == platform:
+            return reader(text, source)
+    raise problem(
+        source,
+        None,
+        f"no configuration reader for platform {platform!r}",
+        f"one of: {', '.join(get_args(ConfigPlatform))}",
+    )
+
+
+def guess_platform(text: str) -> ConfigPlatform | None:
+    """The platform a saved configuration comes from, or None when nothing tells.
+
+    FRR prints ``frr version``/``frr defaults``; VRP has ``sysname``, ``#`` separators and
+    ends with ``return``; IOS has ``version N.N`` or ``hostname`` with ``!`` separators.
+    A configuration with none of those is FRR when its addresses are written ``A/LEN``.
+
+    Examples:
+        >>> guess_platform("frr version 8.4.4\\nfrr defaults traditional\\nhostname r1\\n")
+        'frr'
+        >>> guess_platform("#\\n sysname r1\\n#\\nreturn\\n")
+        'huawei_vrp'
+        >>> guess_platform("!\\nversion 15.7\\nhostname r1\\n!\\nend\\n")
+        'cisco_ios'
+        >>> guess_platform("interface eth0\\n ip address 10.0.0.1/31\\n")
+        'frr'
+        >>> guess_platform("hello") is None
+        True
+    """
+    words_by_line = [line.split() for line in text.split("\n")]
+    heads = [words[:2] for words in words_by_line if words]
+    if ["frr", "version"] in heads or ["frr", "defaults"] in heads:
+        return "frr"
+    separators = sum(1 for words in words_by_line if words == ["#"])
+    if any(head[0] == "sysname" for head in heads) or (
+        separators >= 2 and heads and heads[-1] == ["return"]
+    ):
+        return "huawei_vrp"
+    if any(head[0] == "version" for head in heads):
+        return "cisco_ios"
+    addresses = [words for words in words_by_line if words[:2] == ["ip", "address"]]
+    if addresses and all(len(words) > 2 and "/" in words[2] for words in addresses):
+        return "frr"
+    if any(head[0] == "hostname" for head in heads):
+        return "cisco_ios"
+    return None

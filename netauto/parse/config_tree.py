@@ -269,6 +269,7 @@ def config_tree(text: str, source: str, driver: HConfigDriverBase) -> ConfigText
             appears twice, or a banner that never ends.
     """
     lines = split_lines(text, source)
+    _refuse_deep_nesting(lines, source)
     try:
         root = get_hconfig(driver, "\n".join(lines))
     except DuplicateChildError:
@@ -297,6 +298,36 @@ def config_tree(text: str, source: str, driver: HConfigDriverBase) -> ConfigText
                 "give the saved configuration text of the device, nothing else",
             )
     return ConfigText(source, lines, statements)
+
+
+MAX_DEPTH = 16
+"""No device nests configuration this deep (IOS and VRP go to 3 or 4 levels)."""
+
+
+def _refuse_deep_nesting(lines: Sequence[str], source: str) -> None:
+    """Refuse text indented deeper than :data:`MAX_DEPTH` levels (a configuration never
+    is; tree walks recurse once per level).
+
+    Examples:
+        >>> _refuse_deep_nesting([" " * n + "x" for n in range(40)], "r.cfg")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        netauto.errors.InputError: r.cfg:18: nested more than 16 levels deep: not a ...
+    """
+    indents: list[int] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        while indents and indents[-1] >= indent:
+            indents.pop()
+        indents.append(indent)
+        if len(indents) > MAX_DEPTH + 1:
+            raise problem(
+                source,
+                number,
+                f"nested more than {MAX_DEPTH} levels deep: not a device configuration",
+            )
 
 
 def _locate(root: HConfig, lines: list[str]) -> tuple[Statement, ...]:

@@ -32,6 +32,7 @@ from netauto.parse.config_tree import (
     config_tree,
     hostname_of,
     integer,
+    ipv4_cidr,
     ipv4_with_mask,
     ipv6_cidr,
     problem,
@@ -165,6 +166,14 @@ class _Reader:
             match sub.words:
                 case ["description", *_]:
                     draft.description = sub.rest(1)
+                case ["ip", "address", address] | ["ip", "address", address, "secondary"] if (
+                    "/" in address
+                ):
+                    draft.add_ipv4(
+                        ipv4_cidr(address, sub, self.source, where),
+                        sub,
+                        sub.words[-1] == "secondary",
+                    )
                 case ["ip", "address", address, mask]:
                     draft.add_ipv4(
                         ipv4_with_mask(address, mask, sub, self.source, where), sub, False

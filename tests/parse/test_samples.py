@@ -189,8 +189,7 @@ def test_static_route_interfaces_names_and_descriptions() -> None:
 def test_every_filter_with_its_entries_and_uses(platform: str, device: str) -> None:
     observed = read(platform, device)
     got = [
-        (f.kind, f.name, len(f.entries), [use.where for use in f.applied])
-        for f in observed.filters
+        (f.kind, f.name, len(f.entries), [use.where for use in f.applied]) for f in observed.filters
     ]
     assert got == FILTERS[platform][device]
     text = sample(platform, device).read_text().split("\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import get_args
 
+from netauto.parse.config_markers import guess
 from netauto.parse.config_tree import problem
 from netauto.parse.frr_config import parse_frr_config
 from netauto.parse.ios_config import parse_ios_config
@@ -52,9 +53,7 @@ def parse_config(platform: str, text: str, source: str) -> ObservedDevice:
 def guess_platform(text: str) -> ConfigPlatform | None:
     """The platform a saved configuration comes from, or None when nothing tells.
 
-    FRR prints ``frr version``/``frr defaults``; VRP has ``sysname``, ``#`` separators and
-    ends with ``return``; IOS has ``version N.N`` or ``hostname`` with ``!`` separators.
-    A configuration with none of those is FRR when its addresses are written ``A/LEN``.
+    See :mod:`netauto.parse.config_markers` for the lines that tell.
 
     Examples:
         >>> guess_platform("frr version 8.4.4\\nfrr defaults traditional\\nhostname r1\\n")
@@ -68,20 +67,4 @@ def guess_platform(text: str) -> ConfigPlatform | None:
         >>> guess_platform("hello") is None
         True
     """
-    words_by_line = [line.split() for line in text.split("\n")]
-    heads = [words[:2] for words in words_by_line if words]
-    if ["frr", "version"] in heads or ["frr", "defaults"] in heads:
-        return "frr"
-    separators = sum(1 for words in words_by_line if words == ["#"])
-    if any(head[0] == "sysname" for head in heads) or (
-        separators >= 2 and heads and heads[-1] == ["return"]
-    ):
-        return "huawei_vrp"
-    if any(head[0] == "version" for head in heads):
-        return "cisco_ios"
-    addresses = [words for words in words_by_line if words[:2] == ["ip", "address"]]
-    if addresses and all(len(words) > 2 and "/" in words[2] for words in addresses):
-        return "frr"
-    if any(head[0] == "hostname" for head in heads):
-        return "cisco_ios"
-    return None
+    return guess(text.split("\n"))

@@ -20,6 +20,7 @@ from netauto.parse.config_build import (
     cisco_style_route,
     kept,
 )
+from netauto.parse.config_markers import refuse_foreign
 from netauto.parse.config_tree import (
     CISCO_STYLE,
     ConfigText,
@@ -30,7 +31,6 @@ from netauto.parse.config_tree import (
     ipv4_cidr,
     ipv6_cidr,
     network,
-    problem,
     require_statements,
     require_trailer,
     router_id,
@@ -65,24 +65,12 @@ def parse_frr_config(text: str, source: str) -> ObservedDevice:
         InputError: the text is not an FRR configuration, or a value in it is malformed
             (the message names the file and the line).
     """
+    refuse_foreign(text.split("\n"), source, "frr")
     tree = config_tree(text, source, CISCO_STYLE)
-    _refuse_other_platforms(tree)
     require_statements(tree, "FRR", ["hostname", "interface", "router"])
     if any(line.startswith("Current configuration") for line in tree.lines[:5]):
         require_trailer(tree, "end", "FRR show running-config")
     return _Reader(source).read(tree)
-
-
-def _refuse_other_platforms(tree: ConfigText) -> None:
-    for stmt in tree.statements:
-        if stmt.words[0] in ("version", "sysname"):
-            raise problem(
-                tree.source,
-                stmt.line,
-                f"{stmt.text!r} is not FRR syntax: this looks like "
-                f"{'Cisco IOS' if stmt.words[0] == 'version' else 'Huawei VRP'}",
-                "read it with the platform it was saved from",
-            )
 
 
 class _Reader:

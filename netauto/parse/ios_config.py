@@ -24,6 +24,7 @@ from netauto.parse.config_build import (
     cisco_style_route,
     kept,
 )
+from netauto.parse.config_markers import refuse_foreign
 from netauto.parse.config_tree import (
     CISCO_STYLE,
     ConfigText,
@@ -35,7 +36,6 @@ from netauto.parse.config_tree import (
     ipv4_cidr,
     ipv4_with_mask,
     ipv6_cidr,
-    problem,
     require_statements,
     require_trailer,
     router_id,
@@ -78,24 +78,11 @@ def parse_ios_config(text: str, source: str) -> ObservedDevice:
         InputError: the text is not an IOS configuration (or was cut short), or a value in
             it is malformed (the message names the file and the line).
     """
+    refuse_foreign(text.split("\n"), source, "cisco_ios")
     tree = config_tree(text, source, CISCO_STYLE)
-    _refuse_other_platforms(tree)
     require_statements(tree, "Cisco IOS", ["hostname", "interface"])
     require_trailer(tree, "end", "Cisco IOS")
     return _Reader(source).read(tree)
-
-
-def _refuse_other_platforms(tree: ConfigText) -> None:
-    for stmt in tree.statements:
-        words = stmt.words
-        if words[:2] in (["frr", "version"], ["frr", "defaults"]) or words[0] == "sysname":
-            raise problem(
-                tree.source,
-                stmt.line,
-                f"{stmt.text!r} is not Cisco IOS syntax: this looks like "
-                f"{'Huawei VRP' if words[0] == 'sysname' else 'FRR'}",
-                "read it with the platform it was saved from",
-            )
 
 
 class _Reader:

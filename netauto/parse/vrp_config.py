@@ -21,6 +21,7 @@ from ipaddress import ip_address
 from netutils.interface import canonical_interface_name
 
 from netauto.parse.config_build import FilterBook, InterfaceDraft, OspfDraft, kept
+from netauto.parse.config_markers import refuse_foreign
 from netauto.parse.config_tree import (
     VRP,
     ConfigText,
@@ -33,7 +34,6 @@ from netauto.parse.config_tree import (
     ipv6_cidr,
     is_address,
     network,
-    problem,
     require_statements,
     require_trailer,
     router_id,
@@ -77,24 +77,11 @@ def parse_vrp_config(text: str, source: str) -> ObservedDevice:
         InputError: the text is not a VRP configuration (or was cut short), or a value in
             it is malformed (the message names the file and the line).
     """
+    refuse_foreign(text.split("\n"), source, "huawei_vrp")
     tree = config_tree(text, source, VRP)
-    _refuse_other_platforms(tree)
     require_statements(tree, "Huawei VRP", ["sysname", "interface"])
     require_trailer(tree, "return", "Huawei VRP")
     return _Reader(source).read(tree)
-
-
-def _refuse_other_platforms(tree: ConfigText) -> None:
-    for stmt in tree.statements:
-        words = stmt.words
-        if words[0] in ("hostname", "version") or words[:2] == ["frr", "version"]:
-            raise problem(
-                tree.source,
-                stmt.line,
-                f"{stmt.text!r} is not Huawei VRP syntax: this looks like "
-                f"{'FRR' if words[0] == 'frr' else 'Cisco IOS or FRR'}",
-                "read it with the platform it was saved from",
-            )
 
 
 def _software_version(lines: list[str]) -> str | None:

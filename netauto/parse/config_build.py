@@ -100,6 +100,7 @@ class FilterBook:
             where=where,
             direction="in" if direction == "in" else "out" if direction == "out" else None,
             family=family,
+            text=stmt.source.strip(),
             line=stmt.line,
         )
         self.uses.append(item)

@@ -82,6 +82,8 @@ class FilterUse(_Frozen):
     ``route-map STATIC-TO-OSPF permit 10``."""
     direction: Literal["in", "out"] | None = None
     family: Family = "ipv4"
+    text: str = ""
+    """The statement that applies it, as written (``distribute-list NO-PARTNER out static``)."""
     line: int | None = None
 
 

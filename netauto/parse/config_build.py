@@ -9,8 +9,7 @@ readers note both as they go and :meth:`FilterBook.filters` joins them at the en
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Interface, IPv6Interface, ip_address
-from typing import Any
+from ipaddress import IPv4Address, IPv4Interface, IPv6Address, IPv6Interface, ip_address
 
 from netauto.parse.config_tree import Statement, integer, is_address, network, value_error
 from netauto.parse.observed import (
@@ -252,43 +251,60 @@ def cisco_style_route(stmt: Statement, source: str) -> StaticRoute:
     prefix = network(rest[0], rest[1] if has_mask else None, stmt, source, where)
     if not has_mask and "/" not in rest[0]:
         raise value_error(stmt, source, where, "a prefix with its length or mask")
-    route: dict[str, Any] = {"vrf": vrf}
-    _route_options(rest[2 if has_mask else 1 :], route, stmt, source, where)
-    if (
-        route.get("next_hop") is None
-        and route.get("interface") is None
-        and not route.get("blackhole")
-    ):
+    parts = _RouteParts(vrf=vrf)
+    parts.read(rest[2 if has_mask else 1 :], stmt, source, where)
+    if parts.next_hop is None and parts.interface is None and not parts.blackhole:
         raise value_error(stmt, source, where, "a next hop, an interface or blackhole")
-    return StaticRoute(prefix=prefix, text=stmt.source.strip(), line=stmt.line, **route)
+    return StaticRoute(
+        prefix=prefix,
+        next_hop=parts.next_hop,
+        interface=parts.interface,
+        blackhole=parts.blackhole,
+        distance=parts.distance,
+        tag=parts.tag,
+        description=parts.description,
+        vrf=parts.vrf,
+        text=stmt.source.strip(),
+        line=stmt.line,
+    )
 
 
-def _route_options(
-    words: list[str], route: dict[str, Any], stmt: Statement, source: str, where: str
-) -> None:
-    index = 0
-    while index < len(words):
-        word = words[index]
-        if word in _VALUED:
-            if index + 1 == len(words):
-                raise value_error(stmt, source, where, f"a value after {word!r}")
-            value = words[index + 1]
-            if word == "tag":
-                route["tag"] = integer(value, stmt, source, where, "a tag number")
-            elif word == "name":
-                route["description"] = value
-            elif word == "vrf":
-                route["vrf"] = value
-            index += 2
-            continue
-        if word.lower() in _DISCARD:
-            route["blackhole"] = True
-        elif word in _FLAGS:
-            pass
-        elif word.isdigit():
-            route["distance"] = int(word)
-        elif is_address(word) and "next_hop" not in route:
-            route["next_hop"] = ip_address(word)
-        else:
-            route["interface"] = word
-        index += 1
+@dataclass
+class _RouteParts:
+    """What follows a static route's prefix."""
+
+    vrf: str | None = None
+    next_hop: IPv4Address | IPv6Address | None = None
+    interface: str | None = None
+    blackhole: bool = False
+    distance: int | None = None
+    tag: int | None = None
+    description: str | None = None
+
+    def read(self, words: list[str], stmt: Statement, source: str, where: str) -> None:
+        index = 0
+        while index < len(words):
+            word = words[index]
+            if word in _VALUED:
+                if index + 1 == len(words):
+                    raise value_error(stmt, source, where, f"a value after {word!r}")
+                value = words[index + 1]
+                if word == "tag":
+                    self.tag = integer(value, stmt, source, where, "a tag number")
+                elif word == "name":
+                    self.description = value
+                elif word == "vrf":
+                    self.vrf = value
+                index += 2
+                continue
+            if word.lower() in _DISCARD:
+                self.blackhole = True
+            elif word in _FLAGS:
+                pass
+            elif word.isdigit():
+                self.distance = int(word)
+            elif is_address(word) and self.next_hop is None:
+                self.next_hop = ip_address(word)
+            else:
+                self.interface = word
+            index += 1

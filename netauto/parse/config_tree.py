@@ -240,14 +240,22 @@ def _normalise(line: str) -> str:
     return " ".join(line.split())
 
 
-def _first_duplicate(lines: Sequence[str]) -> int | None:
+def _first_duplicate(lines: Sequence[str], driver: HConfigDriverBase) -> int | None:
+    """The line of the first top-level statement that repeats an earlier one (lines the
+    driver blanks, such as ``exit`` and ``!``, are no statements)."""
     seen: set[str] = set()
-    for number, line in enumerate(lines, 1):
-        if line[:1].isspace() or not line.strip():
+    for number, raw in enumerate(lines, 1):
+        if raw[:1].isspace():
             continue
-        if line in seen:
+        line = raw
+        for rule in driver.rules.per_line_sub:
+            line = re.sub(rule.search, rule.replace, line)
+        text = _normalise(line)
+        if not text:
+            continue
+        if text in seen:
             return number
-        seen.add(line)
+        seen.add(text)
     return None
 
 
@@ -276,15 +284,17 @@ def config_tree(text: str, source: str, driver: HConfigDriverBase) -> ConfigText
         shown = driver.config_preprocessor("\n".join(lines)).split("\n")
         raise problem(
             source,
-            _first_duplicate(shown),
+            _first_duplicate(shown, driver),
             "this top-level statement appears twice",
             "merge the two blocks into one, as show running-config prints it",
         ) from None
     except ValueError as exc:  # hier_config: a banner without its end
+        if "banner" not in str(exc):
+            raise problem(source, len(lines), f"not a configuration text ({exc})") from None
         raise problem(
             source,
             len(lines),
-            f"the configuration ends inside a banner ({exc})",
+            "the configuration ends inside a banner",
             "the file looks truncated: save the whole configuration",
         ) from None
     statements = _locate(root, lines)

@@ -152,9 +152,12 @@ def _marker_line(text: str) -> int:
 
 
 def test_a_top_level_section_twice_is_refused_at_the_second() -> None:
-    text = "hostname r1\ninterface eth0\n ip address 10.0.0.1/31\ninterface eth0\n shutdown\n"
+    text = (
+        "hostname r1\n!\ninterface eth0\n ip address 10.0.0.1/31\nexit\n!\n"
+        "interface eth1\nexit\n!\ninterface eth0\n shutdown\nexit\n"
+    )
     line, message = refused("frr", text)
-    assert line == 4 and "appears twice" in message
+    assert line == 10 and "appears twice" in message
 
 
 def test_a_banner_that_never_ends_is_refused() -> None:

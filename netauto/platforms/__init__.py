@@ -24,6 +24,7 @@ from netauto.errors import InputError, Problem
 
 CommitConfirm = Literal["native", "emulated", "none"]
 Reader = Literal["ios_like", "vrp", "junos", "none"]
+Syntax = Literal["frr", "ios", "vrp", "none"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Platform:
     """(template, file suffix) rendered beside the config (FRR's nftables ruleset)."""
     reader: Reader = "none"
     """How a rendered configuration is read back (:mod:`netauto.parse.readback`)."""
+    saved_config: Syntax = "none"
+    """Which reader of :mod:`netauto.parse.configs` reads its saved running configuration
+    (``netauto import --from-configs``); ``none``: not supported."""
     interface_unit: bool = False
     """Interfaces carry addresses on unit 0 (Junos): ``ge-0/0/1`` reads back as ``ge-0/0/1.0``."""
     vtysh: bool = False

@@ -16,6 +16,7 @@ CISCO_IOS = register(
         napalm_module="napalm.ios",
         ansible_network_os="cisco.ios.ios",
         commit_confirm="native",
+        saved_config="ios",
         reader="ios_like",
     )
 )

@@ -19,6 +19,7 @@ FRR = register(
         ansible_network_os="frr.frr.frr",
         commit_confirm="native",
         side_files=(("frr/filter.nft.j2", ".nft"),),
+        saved_config="frr",
         reader="ios_like",
         vtysh=True,
         in_lab=True,

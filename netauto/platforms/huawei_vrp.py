@@ -16,6 +16,7 @@ HUAWEI_VRP = register(
         napalm_driver="huawei_vrp",
         napalm_module="napalm_huawei_vrp",
         commit_confirm="emulated",
+        saved_config="vrp",
         reader="vrp",
     )
 )

@@ -100,6 +100,41 @@ def _vm_drift(
     return vm_drift_results(plan, names, tables, errors)
 
 
+def _wait_for_routing(
+    nr: Any,
+    plan: Any,
+    sot: Any,
+    reachable: list[str],
+    held: dict[str, str] | None,
+    ebgp_site: list[str],
+    wait: float,
+) -> None:
+    """Wait up to ``wait`` seconds for routing to converge on the routers the target holds;
+    say what is still missing when the time is up (the probes then show its effect)."""
+    from netauto.plan.routing import ebgp_sites, link_is_ebgp
+    from netauto.verify.converge import expectations, wait_converged
+
+    routers = set(reachable) if held is None else {n for n, k in held.items() if k == "router"}
+    sites = ebgp_sites(sot, ebgp_site)
+    site_of = plan.device_sites()
+    ebgp = frozenset(link.id for link in plan.links if link_is_ebgp(link, site_of, sites))
+    expected = expectations(plan, routers & set(reachable), ebgp)
+    with err.status("waiting for routing to converge...") as status:
+
+        def news(done: int, total: int, seconds: float) -> None:
+            status.update(
+                f"waiting for routing to converge: {done}/{total} routers ({seconds:.0f} s)"
+            )
+
+        gaps = wait_converged(nr, expected, wait, news=news)
+    if gaps:
+        first = "; ".join(
+            f"{name}: {', '.join(items[:3])}" for name, items in sorted(gaps.items())[:3]
+        )
+        err.print(f"routing not converged after {wait:.0f} s on {len(gaps)} routers ({first})",
+                  markup=False, highlight=False)  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     """Add `verify`."""
 
@@ -132,6 +167,14 @@ def register(app: typer.Typer) -> None:
             "--snapshot",
             help="Drift: read addresses from a stored snapshot ('latest', "
             "a file under <state-dir>/snapshots/, or a path) instead of the devices.",
+        ),
+        wait: float = typer.Option(
+            60.0,
+            "--wait",
+            min=0,
+            help="Seconds to wait, before probing, for routing to converge: every planned "
+            "OSPF adjacency up and a route to every planned prefix on every router, in both "
+            "families (0: probe at once). A converged network costs one poll.",
         ),
     ) -> None:
         from netauto import __version__
@@ -169,6 +212,8 @@ def register(app: typer.Typer) -> None:
         held_sites = where.sites()
         if held_sites is not None:
             site = site or sorted(held_sites)
+        if wait > 0:
+            _wait_for_routing(nr, plan, sot, reachable, held, ebgp_site, wait)
         specs = derive_checks(sot, plan, site or None, ebgp=ebgp_site)
         if held is not None and held_sites is not None:
             specs = [

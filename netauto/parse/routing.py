@@ -95,3 +95,30 @@ def established_peers(data: Any) -> dict[str, str]:
             if isinstance(peer, dict) and peer.get("state") == "Established":
                 found.setdefault(str(address), str(key))
     return found
+
+
+ROUTE_COMMANDS = {
+    "ipv4": "show ip route json",
+    "ipv6": "show ipv6 route json",
+}
+"""FRR's routing tables (prefixes as keys, each a list of routes with ``selected``)."""
+
+
+def installed_prefixes(data: Any) -> set[str]:
+    """The prefixes of ``show ip route json`` / ``show ipv6 route json`` with a selected route.
+
+    Examples:
+        >>> installed_prefixes({"10.0.0.0/24": [{"selected": True}],
+        ...                     "10.0.1.0/24": [{"selected": False}], "x": "y"})
+        {'10.0.0.0/24'}
+        >>> installed_prefixes("% Unknown command")
+        set()
+    """
+    if not isinstance(data, dict):
+        return set()
+    return {
+        str(prefix)
+        for prefix, routes in data.items()
+        if isinstance(routes, list)
+        and any(isinstance(r, dict) and r.get("selected") for r in routes)
+    }

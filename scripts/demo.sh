@@ -33,8 +33,7 @@ step "push --commit (staged rollout with post-checks)"
 $NETAUTO push --configs "$OUT/configs" --commit --batch 20 | tail -n 6
 step "push --vms --commit (data-centre VMs through ansible-runner)"
 $NETAUTO push --vms --commit | tail -n 8
-step "wait for routing to converge"; sleep 20
-step "verify"; $NETAUTO verify --junit "$OUT/verify.xml" || echo "(verification found failures: see the report)"
+step "verify (once routing has converged)"; $NETAUTO verify --wait 60 --junit "$OUT/verify.xml" || echo "(verification found failures: see the report)"
 step "report"; $NETAUTO report
 echo
 echo "Auditor's report: $(ls -t "$NETAUTO_STATE_DIR"/reports/*.html | head -n 1)"

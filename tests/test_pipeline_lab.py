@@ -71,7 +71,7 @@ def test_main_job_end_to_end(cli: Callable[..., CliResult], workdir: Path) -> No
     unchanged = cli("-i", inv, "push", "--configs", configs, "--commit", "-f", "json")
     assert {r["outcome"] for r in json.loads(unchanged.out)} == {"unchanged"}
 
-    verified = cli("-i", inv, "verify", "--junit", workdir / "verify.xml")
+    verified = cli("-i", inv, "verify", "--wait", "60", "--junit", workdir / "verify.xml")
     assert verified.code == 0, verified.out + verified.err
     assert (workdir / "verify.xml").is_file()
 

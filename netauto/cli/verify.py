@@ -169,12 +169,12 @@ def register(app: typer.Typer) -> None:
             "a file under <state-dir>/snapshots/, or a path) instead of the devices.",
         ),
         wait: float = typer.Option(
-            60.0,
+            0.0,
             "--wait",
             min=0,
             help="Seconds to wait, before probing, for routing to converge: every planned "
             "OSPF adjacency up and a route to every planned prefix on every router, in both "
-            "families (0: probe at once). A converged network costs one poll.",
+            "families (default 0: probe at once). A converged network costs one poll.",
         ),
     ) -> None:
         from netauto import __version__

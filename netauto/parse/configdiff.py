@@ -61,7 +61,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from netauto.parse.frr_state import _NEVER_SHOWN  # one home for "FRR never shows these"
+from netauto.parse.frr_state import (
+    _NEVER_SHOWN,  # one home for "FRR never shows these"
+    sanitize,
+)
 
 Context = tuple[str, ...]
 """Where a line is: the context lines above it, outermost first (``()``: top level)."""
@@ -123,7 +126,8 @@ class ConfigDiff(BaseModel):
 
     Counts are lines as a reviewer sees them: a block the candidate adds or removes counts
     its context line too. ``ipv4_removed_or_changed`` and ``legacy_removed`` name each line
-    with its context (``interface eth0: ip address 10.0.0.1/30 -> ip address 10.0.0.5/30``).
+    with its context (``interface eth0: ip address 10.0.0.1/30 -> ip address 10.0.0.5/30``),
+    secrets masked (these lists name lines in messages and in the audit log).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -236,9 +240,9 @@ def compare(running: str, candidate: str) -> ConfigDiff:
     for block in blocks:
         if block.status == "removed":
             where, line = block.context[:-1], block.context[-1]
-            (ipv4 if is_ipv4(line, where) else legacy).append(_named(where, line))
-        lost = [(line, line) for line in block.removed] + [
-            (o, f"{o} -> {n}") for o, n in block.changed
+            (ipv4 if is_ipv4(line, where) else legacy).append(_named(where, sanitize(line)))
+        lost = [(line, sanitize(line)) for line in block.removed] + [
+            (o, f"{sanitize(o)} -> {sanitize(n)}") for o, n in block.changed
         ]
         for had, shown in sorted(lost, key=lambda item: _line_key(item[0])):
             if is_ipv4(had, block.context):

@@ -446,3 +446,16 @@ def test_ipv4_only_router_only_gets_ipv6_lines() -> None:
     assert added and not any(is_ipv4(line, context) for context, line in added)
     assert all(b.removed == () and b.changed == () for b in diff.blocks)
     assert [b.context for b in diff.blocks if b.status == "added"] == [("router ospf6",)]
+
+
+def test_named_lines_mask_secrets() -> None:
+    diff = compare(
+        "router bgp 1\n neighbor 10.0.0.1 password abc\n password zebra\nexit\n",
+        "router bgp 1\n neighbor 10.0.0.1 password xyz\nexit\n",
+    )
+    assert diff.ipv4_removed_or_changed == (
+        "router bgp 1: neighbor 10.0.0.1 password <removed> -> "
+        "neighbor 10.0.0.1 password <removed>",
+    )
+    assert diff.legacy_removed == ("router bgp 1: password <removed>",)
+    assert "abc" not in diff.refusal() and "zebra" not in diff.refusal()

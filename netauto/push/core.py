@@ -153,7 +153,8 @@ def push_device(
     review.update(_review(platform, structured, bool(config_diff.strip()), bool(fw_diff),
                           allow_ipv4_change, prune_legacy))  # fmt: skip
     shown = structured.unified(f"{host} (running)", f"{host} (candidate)") if structured else ""
-    diff = "\n".join(part.rstrip("\n") for part in (shown or config_diff, fw_diff) if part.strip())
+    parts = (shown or config_diff, fw_diff)
+    diff = "".join(part.rstrip("\n") + "\n" for part in parts if part.strip())
     if not commit:
         _quietly(driver.discard_config)
         return result("would-change", diff=diff)

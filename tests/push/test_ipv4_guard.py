@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from netauto.parse.configdiff import normalise
 from netauto.push.core import DeviceResult, push_device
 from netauto.push.run import PushOptions
 
@@ -60,7 +61,8 @@ class FakeDriver:
 
     def compare_config(self) -> str:
         self.calls.append("compare")
-        if self.candidate is None or self.candidate == self.running:
+        # frr-reload's verdict: nothing to change when FRR would read the same configuration
+        if self.candidate is None or normalise(self.candidate) == normalise(self.running):
             return ""
         return "Lines To Add\n============\n(frr-reload's change set)"
 

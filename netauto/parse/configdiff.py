@@ -34,7 +34,8 @@ that setting, so netauto owns it.
 
 **Rendering.** :meth:`ConfigDiff.unified` is a unified diff between the normalised texts of
 both sides (:func:`normalise`: top-level lines, then every block in order, each sorted), one
-hunk per changed block starting with its context line, so ``git apply``/``patch`` read it.
+hunk per changed block starting with its context line (``patch`` applies it to
+the normalised running text; ``git apply`` would want trailing context it does not have).
 
 Examples:
     >>> d = compare("interface eth0\\n ip address 10.0.0.1/30\\nexit\\n",

@@ -78,8 +78,8 @@ _NOT_CONFIG = re.compile(
     r"^(frr (version|defaults)\b.*|Building configuration\.\.\.|Current configuration:?)$"
 )
 _OPENS = re.compile(
-    r"^(interface|router|route-map|vrf|key chain|key|line|address-family|pbr-map|"
-    r"nexthop-group|segment-routing|mpls|bfd|peer|profile|rpki|l2vpn|vni)\b"
+    r"^(interface|router|route-map|vrf|key chain|line|address-family|pbr-map|nexthop-group|"
+    r"segment-routing|rpki)\b"
 )
 """Context lines that open a block even when nothing is configured inside it."""
 _FREE_TEXT = frozenset({"description", "hostname", "domainname", "banner", "password"})
@@ -526,20 +526,22 @@ def _pairs(gone: list[str], came: list[str]) -> list[tuple[str, str]]:
         [('shutdown', 'no shutdown'), ('ip address 10.0.0.1/30', 'ip address 10.0.0.5/30')]
     """
     pairs: list[tuple[str, str]] = []
-    left, right = list(gone), list(came)
-    for old in list(left):
+    waiting = dict.fromkeys(came)  # added lines not paired yet, in order
+    unpaired = []
+    for old in gone:
         toggled = old[3:] if old.startswith("no ") else f"no {old}"
-        if toggled in right:
+        if toggled in waiting:
             pairs.append((old, toggled))
-            left.remove(old)
-            right.remove(toggled)
-    for old in list(left):
-        key = pair_key(old)
-        match = next((new for new in right if pair_key(new) == key), None)
-        if match is not None:
-            pairs.append((old, match))
-            left.remove(old)
-            right.remove(match)
+            del waiting[toggled]
+        else:
+            unpaired.append(old)
+    by_key: dict[str, list[str]] = {}
+    for new in waiting:
+        by_key.setdefault(pair_key(new), []).append(new)
+    for old in unpaired:
+        candidates = by_key.get(pair_key(old))
+        if candidates:
+            pairs.append((old, candidates.pop(0)))
     return pairs
 
 

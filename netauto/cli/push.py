@@ -21,7 +21,7 @@ from netauto.cli.options import (
     settings,
     target_option,
 )
-from netauto.cli.output import err, out
+from netauto.cli.output import err, out, write
 from netauto.errors import CheckFailed, InputError, Problem
 
 CONFIGS_HELP = "Rendered configs to push (written by `netauto render`)."
@@ -40,25 +40,46 @@ limit). Every device's result goes to the audit log (<state-dir>/audit.jsonl); a
 two pushes at once. Credentials (prod) come from NETAUTO_USERNAME / NETAUTO_PASSWORD or a
 0600 --credentials file, never from the SoT.
 
+IPv4 is kept: with --commit, a device whose candidate removes or changes any IPv4 line it
+has (an address, a static route, an access-list, OSPFv2, a BGP neighbour over IPv4, ...) is
+[bold]refused[/] before anything changes, the first lines named, unless --allow-ipv4-change
+(written to the audit log). A candidate that removes other lines the device has (a line of a
+kind the candidate does not set there, or a whole block such as a shut spare port: lines
+netauto does not own) is refused the same way unless --prune-legacy. A changed setting
+(a new description, hostname) is netauto's to change. A dry-run reports what --commit would
+refuse. Platforms whose configuration is not FRR/IOS-like text (Junos, VRP) cannot be
+checked: --allow-ipv4-change is needed to commit them.
+
 [bold]Examples[/]
 
   netauto render && netauto push        # what would change in the lab
   netauto push --commit                  # staged rollout to the lab
   netauto push --commit --site hub-01    # one site
+  netauto push --commit --host hub-01-r1 --allow-ipv4-change   # a deliberate renumbering
   netauto push -t prod --credentials ~/.netauto.yml
 """
 
-DIFF_HELP = """Show what a push would change: a unified diff per device, and a summary.
+DIFF_HELP = """Show what a push would change: a unified diff per router, and a summary.
 
 Compares each router's running configuration (and, for FRR, its nftables ruleset) with the
-file `netauto render` wrote. Changes nothing on the devices; the diff's hash goes to the
-audit log. Exit 0 whether or not there are differences; 1 if a device was unreachable.
+file `netauto render` wrote, block by block: order, blank and `!` lines, `exit`/`end` and
+FRR's header lines do not count. Per router: a unified diff of the normalised configs (each
+changed block once, its context line first: `interface eth1`, `router ospf`), then one line
+"+added -removed ~changed; IPv4 lines removed or changed: N" (and "legacy lines removed: N"
+when the candidate drops lines netauto does not own: `push --commit` refuses both), then a
+total. --format json gives the structured diff (config_diff: blocks with added, removed,
+changed lines; the IPv4 lines removed or changed). Changes nothing on the devices; the diff's
+hash goes to the audit log.
+
+Exit status: 1 if a router was unreachable or could not be diffed; otherwise, with
+--exit-code, 1 if any router differs (as `git diff --exit-code`), else 0.
 
 [bold]Examples[/]
 
   netauto diff                      # every lab router
   netauto diff --host cm-anxuyen-r1
-  netauto diff --format json | jq '.[] | select(.outcome != "unchanged") | .host'
+  netauto diff --exit-code -q || echo "the routers differ from the rendered configs"
+  netauto diff --format json | jq '.[] | select(.outcome != "unchanged") | .summary'
 """
 
 
@@ -95,13 +116,68 @@ def _results_table(results: list[Any], title: str) -> Table:
         "failed": "red",
         "unreachable": "red",
         "skipped": "dim",
+        "refused": "red",
     }
     for r in results:
-        detail = r.error or r.post_check or (f"{len(r.diff.splitlines())} diff lines"
-                                             if r.diff else "")  # fmt: skip
+        detail = r.error or r.post_check or _summary(r)
         table.add_row(r.host, r.stage, f"[{colours.get(r.outcome, 'white')}]{r.outcome}[/]",
                       detail[:120], f"{r.duration_s:.1f}")  # fmt: skip
     return table
+
+
+def _summary(r: Any) -> str:
+    """What a device's diff does, and what push --commit would refuse (the table's detail)."""
+    text = r.summary or (f"{len(r.diff.splitlines())} diff lines" if r.diff else "")
+    if r.guard and r.outcome == "would-change":
+        text += f" (push --commit refuses: {r.guard})"
+    return text
+
+
+def summary_lines(results: list[Any]) -> list[str]:
+    """One line per router: unchanged, its diff's summary, or why it was not diffed.
+
+    Examples:
+        >>> from netauto.push.core import DeviceResult
+        >>> summary_lines([DeviceResult(host="r1", platform="frr", outcome="unchanged"),
+        ...     DeviceResult(host="r2", platform="frr", outcome="unreachable", error="timeout")])
+        ['r1: unchanged', 'r2: unreachable: timeout']
+    """
+    lines = []
+    for r in results:
+        if r.outcome in ("unreachable", "failed", "skipped"):
+            lines.append(f"{r.host}: {r.outcome}: {r.error}")
+        elif r.outcome == "unchanged":
+            lines.append(f"{r.host}: unchanged")
+        else:
+            lines.append(f"{r.host}: {_summary(r)}")
+    return lines
+
+
+def total_line(results: list[Any]) -> str:
+    """The total over every router: how many differ, lines, IPv4 and legacy lines.
+
+    Examples:
+        >>> from netauto.parse.configdiff import ConfigDiff
+        >>> from netauto.push.core import DeviceResult
+        >>> total_line([DeviceResult(host="r1", platform="frr", outcome="would-change",
+        ...     config_diff=ConfigDiff(added=3, changed=1)),
+        ...     DeviceResult(host="r2", platform="frr", outcome="unchanged")])
+        'total: 1 of 2 routers differ; +3 -0 ~1; IPv4 lines removed or changed: 0'
+    """
+    diffs = [r.config_diff for r in results if r.config_diff is not None]
+    differ = sum(r.outcome == "would-change" for r in results)
+    text = (
+        f"total: {differ} of {len(results)} routers differ; +{sum(d.added for d in diffs)} "
+        f"-{sum(d.removed for d in diffs)} ~{sum(d.changed for d in diffs)}; IPv4 lines "
+        f"removed or changed: {sum(len(d.ipv4_removed_or_changed) for d in diffs)}"
+    )
+    legacy = sum(len(d.legacy_removed) for d in diffs)
+    if legacy:
+        text += f"; legacy lines removed: {legacy}"
+    missed = sum(r.outcome in ("unreachable", "failed") for r in results)
+    if missed:
+        text += f"; {missed} not diffed (unreachable or failed)"
+    return text
 
 
 def _run(
@@ -122,6 +198,9 @@ def _run(
     continue_on_error: bool,
     fmt: str,
     workers: int = 20,
+    allow_ipv4_change: bool = False,
+    prune_legacy: bool = False,
+    quiet: bool = False,
 ) -> list[Any]:
     from netauto.plan import sot_and_plan
     from netauto.push import audit
@@ -143,7 +222,9 @@ def _run(
         raise InputError(Problem(configs, None, "", f"no rendered config for {', '.join(missing)}",
                                  "run `netauto render` first"))  # fmt: skip
     options = PushOptions(commit=commit, batch=batch, canary=canary, revert_in=revert_in,
-                          settle=settle, continue_on_error=continue_on_error)  # fmt: skip
+                          settle=settle, continue_on_error=continue_on_error,
+                          allow_ipv4_change=allow_ipv4_change,
+                          prune_legacy=prune_legacy)  # fmt: skip
     with push_lock(opts.state_dir):
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -163,7 +244,8 @@ def _run(
                 action="diff" if action == "diff" else ("push" if commit else "push-dry-run"),
                 target=target, device=r.host, diff_sha256=audit.diff_hash(r.diff),
                 result=r.outcome, changed=r.changed, rolled_back=r.rolled_back,
-                detail=r.error[:300],
+                detail=r.error[:300], summary=r.summary,
+                allow_ipv4_change=allow_ipv4_change, prune_legacy=prune_legacy,
             )
             for r in results
         ]  # fmt: skip
@@ -171,13 +253,19 @@ def _run(
     if fmt == "json":
         typer.echo(json.dumps([r.model_dump() for r in results], ensure_ascii=False, indent=1))
     else:
-        if action == "diff" or not commit:
+        if (action == "diff" or not commit) and not quiet:
             for r in results:
                 if r.diff:
                     out.rule(f"{r.host}", style="yellow")
                     out.print(Syntax(r.diff, "diff", theme="ansi_dark", word_wrap=True))
-        title = "diff" if action == "diff" else ("push" if commit else "push (dry-run)")
-        out.print(_results_table(results, f"{title} → {target}"))
+        if action == "diff" or not commit:  # a dry-run is a diff
+            for line in [*summary_lines(results), total_line(results)]:
+                write(line)
+        else:
+            out.print(_results_table(results, f"push → {target}"))
+            for r in results:  # the table cuts details short: a refusal is read whole
+                if r.outcome == "refused":
+                    write(f"{r.host}: refused: {r.error}")
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
@@ -262,13 +350,21 @@ def register(app: typer.Typer) -> None:
         credentials: Path | None = creds_opt,
         fmt: str = format_opt,
         workers: int = workers_opt,
+        exit_code: bool = typer.Option(
+            False, "--exit-code", help="Exit 1 when any router differs (as git diff --exit-code)."
+        ),
+        quiet: bool = typer.Option(
+            False, "--quiet", "-q", help="Only the summary lines (no diffs)."
+        ),
     ) -> None:
         results = _run(ctx, action="diff", commit=False, target=target, hosts=host, sites=site,
                        configs=configs, lab_prefix=lab_prefix, credentials=credentials,
                        batch=1000, canary=[], revert_in=0, settle=0, continue_on_error=True,
-                       fmt=fmt, workers=workers)  # fmt: skip
+                       fmt=fmt, workers=workers, quiet=quiet)  # fmt: skip
         if any(r.outcome in ("unreachable", "failed") for r in results):
             raise CheckFailed("some devices could not be diffed")
+        if exit_code and any(r.outcome == "would-change" for r in results):
+            raise typer.Exit(1)
 
     @app.command("push", help=PUSH_HELP)
     def push(
@@ -288,6 +384,14 @@ def register(app: typer.Typer) -> None:
         ),
         continue_on_error: bool = typer.Option(
             False, "--continue-on-error", help="Go on with later batches after a failure."
+        ),
+        allow_ipv4_change: bool = typer.Option(
+            False, "--allow-ipv4-change", help="Commit candidates that remove or change IPv4 "
+            "lines the device has (refused otherwise; written to the audit log).",
+        ),
+        prune_legacy: bool = typer.Option(
+            False, "--prune-legacy", help="Commit candidates that remove lines netauto does "
+            "not own (kept otherwise: such a candidate is refused; written to the audit log).",
         ),
         lab_prefix: str | None = prefix_opt,
         credentials: Path | None = creds_opt,
@@ -309,6 +413,7 @@ def register(app: typer.Typer) -> None:
                        credentials=credentials, batch=batch, canary=canary,
                        revert_in=revert_in, settle=settle,
                        continue_on_error=continue_on_error, fmt=fmt,
-                       workers=workers)  # fmt: skip
+                       workers=workers, allow_ipv4_change=allow_ipv4_change,
+                       prune_legacy=prune_legacy)  # fmt: skip
         if any(r.failed for r in results):
             raise CheckFailed("push failed on some devices (see the table and the audit log)")

@@ -36,6 +36,12 @@ class AuditRecord(BaseModel):
     changed: bool
     rolled_back: bool = False
     detail: str = ""
+    summary: str = ""
+    """What the diff does (``+12 -0 ~1; IPv4 lines removed or changed: 0``): counts only."""
+    allow_ipv4_change: bool = False
+    """The push ran with ``--allow-ipv4-change``: IPv4 lines could be removed or changed."""
+    prune_legacy: bool = False
+    """The push ran with ``--prune-legacy``: lines netauto does not own could be removed."""
 
 
 def diff_hash(diff: str) -> str | None:

@@ -4,9 +4,12 @@ The procedure, for every platform:
 
 1. load the rendered config as a *replace* candidate and compare: no diff → ``unchanged``;
 2. dry-run (the default) → discard the candidate, report ``would-change`` with the diff;
-3. commit with commit-confirm (``revert_in``): natively where the driver has it, emulated
+3. with ``commit``, refuse (``refused``, nothing changed) a candidate that removes or changes an
+   IPv4 line the device has, or removes a line netauto does not own, unless allowed (the
+   structured diff of :mod:`netauto.parse.configdiff`, see :func:`push_device`);
+4. commit with commit-confirm (``revert_in``): natively where the driver has it, emulated
    otherwise (keep the running config, commit, and on failure replace it back);
-4. post-check the device (routing adjacencies must not regress, adjacencies to peers already
+5. post-check the device (routing adjacencies must not regress, adjacencies to peers already
    on the new config must come up); confirm when it holds, roll back when it does not.
 
 A device therefore ends either on its old config or on its new, checked one. Results are data
@@ -22,11 +25,13 @@ from typing import Any, Literal, Protocol, cast
 from pydantic import BaseModel, ConfigDict
 
 from netauto import platforms
+from netauto.parse.configdiff import ConfigDiff, compare
 from netauto.push import hostfw
 
 Outcome = Literal[
-    "unchanged", "would-change", "committed", "rolled-back", "failed", "unreachable", "skipped"
-]
+    "unchanged", "would-change", "committed", "rolled-back", "failed", "unreachable", "skipped",
+    "refused",
+]  # fmt: skip
 class ConfigDriver(Protocol):
     """The part of Napalm's ``NetworkDriver`` a push uses."""
 
@@ -73,10 +78,16 @@ class DeviceResult(BaseModel):
     rolled_back: bool = False
     post_check: str = ""
     duration_s: float = 0.0
+    summary: str = ""
+    """One line: ``+12 -0 ~1; IPv4 lines removed or changed: 0`` (see ``config_diff``)."""
+    config_diff: ConfigDiff | None = None
+    """The structured diff running config → candidate, when the device's config changes."""
+    guard: str = ""
+    """Why ``push --commit`` refuses (or refused) this device; "" when it does not."""
 
     @property
     def failed(self) -> bool:
-        return self.outcome in ("failed", "rolled-back", "unreachable")
+        return self.outcome in ("failed", "rolled-back", "unreachable", "refused")
 
     @property
     def changed(self) -> bool:
@@ -95,6 +106,8 @@ def push_device(
     before_commit: Callable[[], None] | None = None,
     firewall: str | None = None,
     stage: str = "",
+    allow_ipv4_change: bool = False,
+    prune_legacy: bool = False,
 ) -> DeviceResult:
     """Diff, and with ``commit`` apply, ``candidate`` on one device (see the module doc).
 
@@ -104,8 +117,16 @@ def push_device(
     ``firewall`` is the host firewall ruleset of an FRR router (see :mod:`netauto.push.hostfw`);
     the driver must then offer ``_run_shell``. Errors raised while loading, comparing or
     committing leave the device on its old configuration and are reported as ``failed``.
+
+    When the config changes, the device's running config is read and diffed against the
+    candidate (:func:`netauto.parse.configdiff.compare`): the result's ``diff`` is that
+    unified diff (plus the firewall's), ``summary``/``config_diff`` say what it does, and
+    ``guard`` why a commit is refused: an IPv4 line removed or changed (unless
+    ``allow_ipv4_change``), a line netauto does not own removed (unless ``prune_legacy``), or
+    a configuration syntax the diff cannot read (unless ``allow_ipv4_change``).
     """
     start = time.monotonic()
+    review: dict[str, Any] = {}  # summary, config_diff, guard: in every result once known
 
     def result(outcome: Outcome, **fields: Any) -> DeviceResult:
         return DeviceResult(
@@ -114,7 +135,7 @@ def push_device(
             stage=stage,
             outcome=outcome,
             duration_s=round(time.monotonic() - start, 3),
-            **fields,
+            **{**review, **fields},
         )
 
     shell = cast(hostfw.Shell, driver) if firewall is not None else None
@@ -122,16 +143,24 @@ def push_device(
         driver.load_replace_candidate(config=candidate)
         config_diff = driver.compare_config()
         fw_diff = hostfw.diff(shell, firewall, host) if shell and firewall is not None else ""
+        structured = _structured(driver, platform, candidate) if config_diff.strip() else None
     except Exception as exc:  # a driver error: the device is untouched
         _quietly(driver.discard_config)
         return result("failed", error=_describe(exc))
-    diff = config_diff + fw_diff
-    if not diff.strip():
+    if not (config_diff + fw_diff).strip():
         _quietly(driver.discard_config)
         return result("unchanged")
+    review.update(_review(platform, structured, bool(config_diff.strip()), bool(fw_diff),
+                          allow_ipv4_change, prune_legacy))  # fmt: skip
+    shown = structured.unified(f"{host} (running)", f"{host} (candidate)") if structured else ""
+    parts = (shown or config_diff, fw_diff)
+    diff = "".join(part.rstrip("\n") + "\n" for part in parts if part.strip())
     if not commit:
         _quietly(driver.discard_config)
         return result("would-change", diff=diff)
+    if review["guard"]:  # before anything changes on the device
+        _quietly(driver.discard_config)
+        return result("refused", diff=diff, error=review["guard"])
 
     native = platforms.get(platform).commit_confirm == "native"
     committed = bool(config_diff.strip())
@@ -206,6 +235,41 @@ def push_device(
         post_check=check.detail,
         error=f"post-check failed: {check.detail}",
     )
+
+
+def _structured(driver: ConfigDriver, platform: str, candidate: str) -> ConfigDiff | None:
+    """The structured diff from the device's running config, where its syntax is readable."""
+    if platforms.get(platform).reader != "ios_like":
+        return None
+    running = driver.get_config(retrieve="running").get("running", "")
+    return compare(str(running), candidate)
+
+
+def _review(
+    platform: str,
+    structured: ConfigDiff | None,
+    config_changes: bool,
+    firewall_changes: bool,
+    allow_ipv4_change: bool,
+    prune_legacy: bool,
+) -> dict[str, Any]:
+    """``summary``, ``config_diff`` and ``guard`` of a device that changes.
+
+    Examples:
+        >>> _review("junos", None, True, False, False, False)["guard"]
+        'cannot check IPv4 lines of junos configurations (--allow-ipv4-change)'
+        >>> _review("frr", None, False, True, False, False)
+        {'summary': 'host firewall changes', 'config_diff': None, 'guard': ''}
+    """
+    guard = ""
+    if structured is not None:
+        guard = structured.refusal(allow_ipv4_change, prune_legacy)
+    elif config_changes and not allow_ipv4_change:
+        guard = f"cannot check IPv4 lines of {platform} configurations (--allow-ipv4-change)"
+    parts = [structured.summary() if structured else ""]
+    parts.append("host firewall changes" if firewall_changes else "")
+    summary = "; ".join(part for part in parts if part)
+    return {"summary": summary, "config_diff": structured, "guard": guard}
 
 
 def _describe(exc: BaseException) -> str:

@@ -54,6 +54,10 @@ class PushOptions(BaseModel):
     revert_in: int = 120
     settle: float = 60.0
     continue_on_error: bool = False
+    allow_ipv4_change: bool = False
+    """Commit candidates that remove or change IPv4 lines (see :func:`push_device`)."""
+    prune_legacy: bool = False
+    """Commit candidates that remove lines netauto does not own."""
 
 
 def load_candidates(
@@ -274,6 +278,8 @@ def run_rollout(
             before_commit=baseline,
             firewall=candidate.firewall,
             stage=stage,
+            allow_ipv4_change=options.allow_ipv4_change,
+            prune_legacy=options.prune_legacy,
         )
         if on_done is not None:
             on_done(outcome)

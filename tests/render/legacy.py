@@ -23,6 +23,7 @@ from netauto.sot.models import (
     ImportedLink,
     ImportedOspf,
     ImportedStaticRoute,
+    Platform,
     SoT,
 )
 from tests.render.variants import platform_variant
@@ -120,12 +121,12 @@ def spare_names_for(imported: Imported, plan: Plan) -> Imported:
     return imported.model_copy(update={"devices": devices})
 
 
-def imported_sot(platform: str = "frr") -> tuple[SoT, Plan, AsBuilt]:
+def imported_sot(platform: Platform = "frr") -> tuple[SoT, Plan, AsBuilt]:
     """The tiny SoT (on ``platform``) with the legacy lab's ``imported`` section, its plan
     (which keeps every as-built address) and the as-built network it was taken from."""
     sot = load_sot(TINY).sot
     if platform != "frr":
-        sot = platform_variant(sot, platform)  # type: ignore[arg-type]
+        sot = platform_variant(sot, platform)
     green = build_plan(sot).plan
     built = as_built(sot, green)
     imported = imported_from_as_built(built)

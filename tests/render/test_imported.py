@@ -17,15 +17,26 @@ from typing import Any
 
 import pytest
 
+from netauto.errors import InputError
 from netauto.lab.legacy import frr_config
 from netauto.parse.readback import ConfigAddress
 from netauto.plan import build_plan
 from netauto.plan.models import Plan
 from netauto.render.checks import check_rendered, read_config
-from netauto.render.engine import cli_text, render_all
+from netauto.render.context import device_context
+from netauto.render.engine import cli_text, render_all, render_device
 from netauto.render.frrsyntax import check_frr_syntax, vtysh_path
-from netauto.render.models import RenderedConfig
-from netauto.sot.models import ImportedInterface, SoT
+from netauto.render.models import RenderedConfig, RenderOptions
+from netauto.sot.models import (
+    ImportedDistributeList,
+    ImportedFilter,
+    ImportedFilterEntry,
+    ImportedInterface,
+    ImportedOspf,
+    ImportedStaticRoute,
+    Platform,
+    SoT,
+)
 from tests.render.legacy import imported_sot
 from tests.render.test_render import GOLDEN, _compare
 
@@ -285,3 +296,174 @@ def test_hostile_descriptions_are_one_description_line_for_frr(tmp_path: Path) -
     assert [x for x in lines if x.startswith("description")] == [f"description {cli_text(HOSTILE)}"]
     assert not any(key[0].startswith("ip route 0.0.0.0") for key in config.contexts)
     assert ImportedInterface(name="eth1", description=HOSTILE).description == HOSTILE
+
+
+# --------------------------------------------------------------------------- context and checks
+
+
+def _with_device(platform: Platform, host: str, **changes: Any) -> tuple[SoT, Plan]:
+    """The imported tiny SoT with ``changes`` to one imported device, and its plan."""
+    sot, _, _ = imported_sot(platform)
+    devices = dict(sot.imported.devices)
+    devices[host] = devices[host].model_copy(update=changes)
+    data = sot.model_dump(by_alias=True)
+    data["imported"] = sot.imported.model_copy(update={"devices": devices}).model_dump()
+    changed = SoT.model_validate(data)
+    return changed, build_plan(changed).plan
+
+
+def test_static_routes_are_written_as_the_router_runs_them() -> None:
+    routes = [
+        ImportedStaticRoute(prefix="10.1.0.0/16", blackhole=True),
+        ImportedStaticRoute(prefix="10.2.0.0/16", blackhole=True, interface="Null0", distance=254),
+        ImportedStaticRoute(prefix="10.3.0.0/16", interface="null0"),
+        ImportedStaticRoute(prefix="10.4.0.0/16", next_hop="172.16.0.2", interface="eth1"),
+        ImportedStaticRoute(prefix="10.5.0.0/16", interface="eth1", distance=200),
+    ]
+    sot, plan = _with_device("frr", "hub-01-r1", static_routes=routes)
+    text = render_device(sot, plan, "hub-01-r1").text
+    assert [x for x in text.splitlines() if x.startswith("ip route")] == [
+        "ip route 10.1.0.0/16 blackhole",
+        "ip route 10.2.0.0/16 Null0 254",
+        "ip route 10.3.0.0/16 Null0",
+        "ip route 10.4.0.0/16 172.16.0.2 eth1",
+        "ip route 10.5.0.0/16 eth1 200",
+    ]
+    assert check_frr_syntax([render_device(sot, plan, "hub-01-r1")]) == []
+    ios, ios_plan = _with_device("cisco_ios", "hub-01-r1", static_routes=routes[1:2])
+    assert (
+        "ip route 10.2.0.0 255.255.0.0 Null0 254\n"
+        in render_device(ios, ios_plan, "hub-01-r1").text
+    )
+    vrp, vrp_plan = _with_device("huawei_vrp", "hub-01-r1", static_routes=routes[1:2])
+    vrp_text = render_device(vrp, vrp_plan, "hub-01-r1").text
+    assert "ip route-static 10.2.0.0 255.255.0.0 NULL0 preference 254\n" in vrp_text
+
+
+def test_a_static_route_going_nowhere_is_an_input_error() -> None:
+    sot, plan = _with_device(
+        "frr", "hub-01-r1", static_routes=[ImportedStaticRoute(prefix="10.9.0.0/16")]
+    )
+    with pytest.raises(InputError) as info:
+        render_device(sot, plan, "hub-01-r1")
+    problem = info.value.problems[0]
+    assert problem.field == "imported.devices.hub-01-r1.static_routes.0"
+    assert "no next hop, interface or blackhole" in problem.message
+
+
+def test_filter_entries_keep_frrs_numbering_and_the_running_router_id_stays() -> None:
+    acl = ImportedFilter(
+        name="OLD",
+        kind="prefix-list",
+        entries=[
+            ImportedFilterEntry(action="permit", prefix="10.0.0.0/8"),
+            ImportedFilterEntry(seq=12, action="deny", prefix="10.1.0.0/16"),
+            ImportedFilterEntry(action="deny"),
+        ],
+    )
+    ospf = ImportedOspf(
+        router_id="192.0.2.1",
+        redistribute=["bgp", "static", "connected"],
+        distribute_lists=[ImportedDistributeList(name="OLD", direction="in")],
+    )
+    sot, plan = _with_device("frr", "cm-anxuyen-r1", filters=[acl], ospf=ospf)
+    context = device_context(sot, plan, "cm-anxuyen-r1")
+    assert [e.seq for e in context.legacy.filters[0].entries] == [5, 12, 15]
+    assert context.legacy.redistribute == ["connected", "static", "bgp"]  # FRR's order
+    assert str(context.router_id) == "192.0.2.1"  # not the loopback: OSPF keeps its id
+    text = render_device(sot, plan, "cm-anxuyen-r1").text
+    assert "ip prefix-list OLD seq 15 deny any\n" in text
+    assert " ospf router-id 192.0.2.1\n" in text and " ospf6 router-id 192.0.2.1\n" in text
+    assert "distribute-list OLD" not in text  # FRR's ospfd has no `distribute-list in`
+    options = RenderOptions(ebgp_sites=frozenset({"phuong-an-xuyen"}))
+    # a router netauto already redistributes BGP on keeps one `redistribute bgp`
+    hub, hub_plan = _with_device("frr", "hub-01-r1", ospf=ospf)
+    assert device_context(hub, hub_plan, "hub-01-r1", options).legacy.redistribute == [
+        "connected",
+        "static",
+    ]
+    ospf_block = block(render_device(hub, hub_plan, "hub-01-r1", options).text, "router ospf")
+    assert ospf_block[1:4] == ["redistribute connected", "redistribute static", "redistribute bgp"]
+
+
+def test_an_interface_only_the_import_knows_is_kept_whole() -> None:
+    spare = ImportedInterface(
+        name="eth7", description="old uplink", secondary=["192.0.2.1/24", "198.51.100.1/24"]
+    )
+    sot, _, _ = imported_sot("frr")
+    hub = sot.imported.devices["hub-01-r1"]
+    sot, plan = _with_device("frr", "hub-01-r1", interfaces=[*hub.interfaces, spare])
+    config = render_device(sot, plan, "hub-01-r1")
+    assert block(config.text, "interface eth7") == [
+        "description old uplink",
+        "ip address 192.0.2.1/24",
+        "ip address 198.51.100.1/24",
+    ]
+    # the address check expects its addresses; parity leaves the legacy port alone
+    assert check_rendered(plan, [config], sot.imported) == []
+    assert check_rendered(plan, [config]) != []  # without the import they are strays
+    ios, ios_plan = _with_device(
+        "cisco_ios", "hub-01-r1", interfaces=[spare.model_copy(update={"name": "Gi0/0/9"})]
+    )
+    ios_config = render_device(ios, ios_plan, "hub-01-r1")
+    assert block(ios_config.text, "interface Gi0/0/9") == [
+        "description old uplink",
+        "ip address 192.0.2.1 255.255.255.0",
+        "ip address 198.51.100.1 255.255.255.0 secondary",
+        "no shutdown",
+    ]
+    assert check_rendered(ios_plan, [ios_config], ios.imported) == []
+
+
+def test_the_address_check_holds_imported_secondaries_to_the_sot() -> None:
+    sot, plan, _ = imported_sot("frr")
+    config = render_device(sot, plan, "cm-anxuyen-r1")
+    assert check_rendered(plan, [config], sot.imported) == []
+    dropped = config.model_copy(
+        update={"text": config.text.replace(" ip address 192.168.1.1/24\n", "")}
+    )
+    messages = [f.message for f in check_rendered(plan, [dropped], sot.imported)]
+    assert messages == ["lan10: planned address 192.168.1.1/24 is missing from the config"]
+    moved = config.model_copy(
+        update={"text": config.text.replace("192.168.1.1/24", "192.168.9.1/24")}
+    )
+    messages = [f.message for f in check_rendered(plan, [moved], sot.imported)]
+    assert any("lan10: 192.168.9.1/24 is not the plan's address" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("platform", "name", "header"),
+    [
+        ("huawei_vrp", "2001", "acl number 2001"),
+        ("cisco_ios", "NA-SSH-V4", "ip access-list standard NA-SSH-V4"),
+    ],
+)
+def test_an_imported_filter_with_the_name_of_netautos_own_is_refused(
+    platform: Platform, name: str, header: str
+) -> None:
+    sot, plan = _with_device(
+        platform,
+        "hub-01-r1",
+        filters=[ImportedFilter(name=name, entries=[ImportedFilterEntry(action="deny")])],
+    )
+    findings = check_rendered(plan, render_all(sot, plan, hosts=["hub-01-r1"]), sot.imported)
+    assert [(f.check, f.severity) for f in findings] == [("blocks", "error")]
+    assert findings[0].message.startswith(f"`{header}` opens 2 blocks")
+
+
+def test_parity_still_reports_the_plans_own_ipv4_only_interfaces() -> None:
+    sot, plan, _ = imported_sot("cisco_ios")
+    devices = []
+    for dev in plan.devices:
+        if dev.hostname == "cm-anxuyen-r1":
+            ifaces = [
+                i.model_copy(update={"ipv6": None}) if i.lan == "wifi" else i
+                for i in dev.interfaces
+            ]
+            dev = dev.model_copy(update={"interfaces": ifaces})
+        devices.append(dev)
+    broken = plan.model_copy(update={"devices": devices})
+    rendered = render_all(sot, broken, hosts=["cm-anxuyen-r1"])
+    findings = check_rendered(broken, rendered, sot.imported)
+    assert [(f.check, f.severity) for f in findings] == [("parity", "error")]
+    assert "GigabitEthernet0/1.20 has IPv4" in findings[0].message

@@ -108,6 +108,21 @@ def _is_bgp(plan: Plan, link: LinkPlan | None, options: RenderOptions) -> bool:
     return link_is_ebgp(link, _site_of(plan), options.ebgp_sites)
 
 
+def described(imported: ImportedInterface | None) -> str | None:
+    """The imported description of an interface, None when it has none (or only spaces:
+    then netauto's own description is used).
+
+    Examples:
+        >>> described(ImportedInterface(name="eth1", description="VNPT-CM-1001 to hub"))
+        'VNPT-CM-1001 to hub'
+        >>> described(ImportedInterface(name="eth1", description="   ")) is None
+        True
+    """
+    if imported is None or imported.description is None or not imported.description.strip():
+        return None
+    return imported.description
+
+
 def _wan(
     plan: Plan,
     hostname: str,
@@ -128,7 +143,7 @@ def _wan(
             peer_asn = site_asn(plan, _site_of(plan)[far.device], options)
     return WanInterface(
         name=iface.name,
-        description=(imported and imported.description)
+        description=described(imported)
         or iface.description
         or f"to {iface.peer or '?'} {iface.peer_interface or ''}",
         ipv4=iface.ipv4,
@@ -147,7 +162,7 @@ def _wan(
 def _lan(iface: InterfacePlan, imported: ImportedInterface | None = None) -> LanInterface:
     return LanInterface(
         name=iface.name,
-        description=(imported and imported.description)
+        description=described(imported)
         or iface.description
         or f"LAN {iface.lan or iface.name}",
         key=iface.lan or iface.name,
@@ -232,7 +247,7 @@ def _legacy(
     spare = [
         SpareInterface(
             name=i.name,
-            description=i.description,
+            description=described(i),
             addresses4=list(i.secondary),
             shutdown=i.shutdown,
         )
@@ -345,7 +360,7 @@ def device_context(
         loopback_name=loopback_name,
         loopback4=device.loopback4,
         loopback6=device.loopback6,
-        loopback_description=loopback.description if loopback else None,
+        loopback_description=described(loopback),
         loopback_secondary4=list(loopback.secondary) if loopback else [],
         wan=wan,
         lans=lans,

@@ -11,11 +11,13 @@ and ``push`` use it); ``test_imported_lab.py`` does the same against real router
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from netauto.errors import InputError
 from netauto.lab.legacy import frr_config
@@ -37,6 +39,7 @@ from netauto.sot.models import (
     Platform,
     SoT,
 )
+from tests.conftest import CliResult
 from tests.render.legacy import imported_sot
 from tests.render.test_render import GOLDEN, _compare
 
@@ -467,3 +470,20 @@ def test_parity_still_reports_the_plans_own_ipv4_only_interfaces() -> None:
     findings = check_rendered(broken, rendered, sot.imported)
     assert [(f.check, f.severity) for f in findings] == [("parity", "error")]
     assert "GigabitEthernet0/1.20 has IPv4" in findings[0].message
+
+
+def test_render_of_an_imported_inventory_through_the_command_line(
+    cli: Callable[..., CliResult], inv: Path, tmp_path: Path
+) -> None:
+    """`netauto render` on a SoT with an `imported.yml` (as `netauto import --write` leaves
+    it): validated, planned, rendered and checked (imported secondaries expected), written."""
+    sot, _, _ = imported_sot("frr")
+    section = {"imported": sot.imported.model_dump(mode="json", exclude_defaults=True)}
+    (inv / "imported.yml").write_text(yaml.safe_dump(section, sort_keys=False))
+    out = tmp_path / "configs"
+    result = cli("-i", inv, "--state-dir", tmp_path / "state", "render", "-q", "-o", out)
+    assert result.code == 0, result.err
+    assert "0 errors, 0 warnings" in result.err
+    _, configs = rendered_for("frr")
+    for host, config in configs.items():
+        assert (out / f"{host}.conf").read_text() == config.text

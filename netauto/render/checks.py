@@ -10,9 +10,9 @@
   purpose, e.g. a management network that is still IPv4-only). What the device runs and
   the import keeps (a spare port's addresses, its access-lists and prefix-lists, static
   routes) is legacy IPv4 configuration kept on purpose, not a gap: it is not reported;
-* **blocks**: no block (an interface, an ACL) is opened twice: an imported spare port or
-  filter that has the name of one netauto writes (Huawei's ``acl number 2001``, IOS's
-  ``NA-SSH-V4``) would merge two configurations into one;
+* **blocks** (imported devices): no block (an interface, an ACL) is opened twice: an
+  imported spare port or filter that has the name of one netauto writes (Huawei's ``acl
+  number 2001``, IOS's ``NA-SSH-V4``) would merge two configurations into one;
 * **syntax** (FRR): see :mod:`netauto.render.frrsyntax` (needs FRR installed).
 
 Every function here is pure: rendered text and the plan in, findings out.
@@ -233,7 +233,8 @@ def check_rendered(
         facts = read_config(config)
         device = plan.device(config.hostname)
         kept = imported.devices.get(config.hostname) if imported else None
-        found += check_blocks(config.hostname, config.text)
+        if kept is not None:  # only an imported name can collide with one netauto writes
+            found += check_blocks(config.hostname, config.text)
         found += check_addresses(device, facts, kept)
         found += check_parity(
             config.hostname,

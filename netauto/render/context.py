@@ -177,6 +177,9 @@ def _lan(iface: InterfacePlan, imported: ImportedInterface | None = None) -> Lan
     )
 
 
+NOT_IMPORTED = LegacyConfig()
+"""The legacy configuration of a device the import did not see (shared: it is frozen)."""
+
 REDISTRIBUTE_ORDER = ("kernel", "connected", "static", "bgp")
 """Route types in FRR's order (zebra's), the order ``show running-config`` lists them."""
 
@@ -337,7 +340,7 @@ def device_context(
         (i.name for i in device.interfaces if i.kind == "loopback"), platform.loopback
     )
     loopback = by_name.get(platform.canonical_interface(loopback_name))
-    legacy = LegacyConfig()
+    legacy = NOT_IMPORTED
     router_id = device.loopback4.ip
     if imported is not None:
         planned = {platform.canonical_interface(i.name) for i in device.interfaces}

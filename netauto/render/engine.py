@@ -91,7 +91,8 @@ def cli_text(
     text = str(value)
     if ascii:
         text = ascii_text(text)
-    text = "".join(" " if not c.isprintable() or c in drop else c for c in text)
+    if not text.isprintable() or any(c in text for c in drop):  # else no loop per character
+        text = "".join(" " if not c.isprintable() or c in drop else c for c in text)
     text = " ".join(text.split())
     if limit is not None:
         text = text[:limit].rstrip()

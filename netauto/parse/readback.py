@@ -126,7 +126,7 @@ def _add_address(facts: ConfigFacts, iface: str | None, value: str) -> None:
         entry.ipv6.append(addr)
 
 
-_ADDR = re.compile(r"^\s+(ip|ipv6) address (\S+(?: \d+\.\d+\.\d+\.\d+)?)\s*$")
+_ADDR = re.compile(r"^\s+(ip|ipv6) address (\S+(?: \d+\.\d+\.\d+\.\d+)?)(?: sub)?\s*$")
 _ACL_ENTRY = re.compile(r"^\s+(?:rule \d+ |\d+ )?(permit|deny)\s+(\S+)?(.*)$")
 _PORT = re.compile(r"(?:eq|dport|destination-port eq) (\S+)")
 _OSPF2 = re.compile(r"ip ospf (?:\d+ )?area")
@@ -147,7 +147,8 @@ def _acl_entry(group: str, family: str, line: str) -> FilterFact | None:
 
 _IOS_LINE = re.compile(
     r"^(?:(?P<head>[^\s!][^\n]*)"  # a top-level line: interface, access list, anything else
-    r"|[ \t]+(?:(?:ip|ipv6) address (?P<addr>\S+(?: \d+\.\d+\.\d+\.\d+)?)[ \t\r]*$"
+    r"|[ \t]+(?:(?:ip|ipv6) address (?P<addr>\S+(?: \d+\.\d+\.\d+\.\d+)?)"
+    r"(?: secondary)?[ \t\r]*$"
     r"|(?P<ospf2>ip ospf (?:\d+ )?area)"
     r"|(?P<ospf3>ipv6 ospf6? (?:\d+ )?area)"
     r"|(?:rule \d+ |\d+ )?(?P<action>permit|deny)[ \t]+(?P<proto>\S+)?(?P<rest>[^\r\n]*)"
@@ -165,10 +166,14 @@ def read_ios_like(text: str) -> ConfigFacts:
         >>> facts = read_ios_like(
         ...     "interface eth0\n ip address 10.0.0.1/31\n!\n ipv6 address 2001:db8::1/127\n"
         ...     " ip ospf area 0\nexit\n ip address 192.0.2.1/32\n"
+        ...     "interface lan10\n ip address 10.1.0.1 255.255.255.0\n"
+        ...     " ip address 10.2.0.1 255.255.255.0 secondary\n"
         ...     "ip access-list NA-X-V4\n 10 permit tcp any host 10.0.0.9 eq 443\n"
         ...     "router bgp 65001\n neighbor 10.0.0.0 remote-as 65000\n")
         >>> [str(a) for a in facts.interfaces["eth0"].ipv4 + facts.interfaces["eth0"].ipv6]
         ['10.0.0.1/31', '2001:db8::1/127']
+        >>> [str(a) for a in facts.interfaces["lan10"].ipv4]  # a secondary is an address too
+        ['10.1.0.1/24', '10.2.0.1/24']
         >>> facts.interfaces["eth0"].ospf2, facts.stray, facts.bgp4
         (True, ['192.0.2.1/32'], 1)
         >>> facts.filters
@@ -215,7 +220,18 @@ def read_ios_like(text: str) -> ConfigFacts:
 
 
 def read_vrp(text: str) -> ConfigFacts:
-    """Huawei VRP: ``interface`` and ``acl`` sections closed by ``#``."""
+    r"""Huawei VRP: ``interface`` and ``acl`` sections closed by ``#``.
+
+    Examples:
+        >>> facts = read_vrp("interface Vlanif10\n ip address 10.1.0.1 255.255.255.0\n"
+        ...                  " ip address 10.2.0.1 255.255.255.0 sub\n#\n")
+        >>> [str(a) for a in facts.interfaces["Vlanif10"].ipv4]
+        ['10.1.0.1/24', '10.2.0.1/24']
+        >>> facts = read_vrp("acl name LEGACY-REDIST basic\n rule 5 permit source 10.0.0.0 0\n"
+        ...                  "acl number 3001\n rule 5 permit tcp destination-port eq 443\n")
+        >>> [(f.group, f.proto) for f in facts.filters]
+        [('legacy-redist', None), ('3001', 'tcp')]
+    """
     facts = ConfigFacts()
     iface: str | None = None
     acl: tuple[str, str] | None = None
@@ -230,7 +246,9 @@ def read_vrp(text: str) -> ConfigFacts:
                 iface = words[1]
                 facts.interfaces.setdefault(iface, InterfaceFacts())
             elif words[0] == "acl":
-                acl = (words[-1], "ipv6" if "ipv6" in words else "ipv4")
+                named = "name" in words[1:3] and words.index("name") + 1 < len(words)
+                group = filter_group(words[words.index("name") + 1]) if named else words[-1]
+                acl = (group, "ipv6" if "ipv6" in words else "ipv4")
             continue
         stripped = line.strip()
         address = _ADDR.match(line)

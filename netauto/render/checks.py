@@ -1,11 +1,18 @@
 """Offline checks of rendered configurations, before anything is pushed.
 
 * **addresses**: every address statement in a rendered config belongs to the interface the
-  plan gives it, every planned address is there, and no other address is configured;
+  plan gives it, every planned address is there, and no other address is configured. The
+  addresses the SoT's ``imported`` section keeps (secondaries, a spare port's) are expected
+  too: they come from the SoT, as the plan's do;
 * **parity** (dual-stack): every interface, routing source and kind of filter entry with IPv4 has
   its IPv6 counterpart; IPv4-only leftovers are reported. Interfaces and routing gaps are
   errors; filter gaps are warnings (the SoT may restrict a policy rule to one family on
-  purpose, e.g. a management network that is still IPv4-only);
+  purpose, e.g. a management network that is still IPv4-only). What the device runs and
+  the import keeps (a spare port's addresses, its access-lists and prefix-lists, static
+  routes) is legacy IPv4 configuration kept on purpose, not a gap: it is not reported;
+* **blocks** (imported devices): no block (an interface, an ACL) is opened twice: an
+  imported spare port or filter that has the name of one netauto writes (Huawei's ``acl
+  number 2001``, IOS's ``NA-SSH-V4``) would merge two configurations into one;
 * **syntax** (FRR): see :mod:`netauto.render.frrsyntax` (needs FRR installed).
 
 Every function here is pure: rendered text and the plan in, findings out.
@@ -13,18 +20,23 @@ Every function here is pure: rendered text and the plan in, findings out.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from netauto import platforms
-from netauto.parse.readback import ConfigAddress, ConfigFacts, read_nft, read_text
+from netauto.parse.readback import ConfigAddress, ConfigFacts, filter_group, read_nft, read_text
 from netauto.plan.models import DevicePlan, Plan
 from netauto.render.models import Finding, RenderedConfig
+from netauto.sot.models import Imported, ImportedDevice
 
 Address = ConfigAddress
 
 
-def expected_addresses(device: DevicePlan) -> dict[str, set[Address]]:
-    """Interface name (as the platform's reader reports it) -> the addresses it must carry."""
+def expected_addresses(
+    device: DevicePlan, imported: ImportedDevice | None = None
+) -> dict[str, set[Address]]:
+    """Interface name (as the platform's reader reports it) -> the addresses it must carry:
+    the plan's, and the imported secondaries and spare-port addresses of ``imported``."""
     out: dict[str, set[Address]] = {}
     platform = platforms.get(device.platform)
     loopback = next(
@@ -36,14 +48,30 @@ def expected_addresses(device: DevicePlan) -> dict[str, set[Address]]:
         name = platform.canonical_interface(iface.name)
         addrs = out.setdefault(name, set())
         addrs |= {of(a) for a in (iface.ipv4, iface.ipv6) if a is not None}
+    for kept in imported.interfaces if imported else []:
+        if kept.secondary:
+            addrs = out.setdefault(platform.canonical_interface(kept.name), set())
+            addrs |= {of(a) for a in kept.secondary}
     return out
 
 
-def check_addresses(device: DevicePlan, facts: ConfigFacts) -> list[Finding]:
-    """Rendered addresses versus planned addresses, interface by interface."""
+def legacy_interfaces(device: DevicePlan, imported: ImportedDevice | None) -> set[str]:
+    """The imported interfaces the plan does not have (spare ports), as read back."""
+    if imported is None:
+        return set()
+    platform = platforms.get(device.platform)
+    planned = {platform.canonical_interface(i.name) for i in device.interfaces}
+    kept = {platform.canonical_interface(i.name) for i in imported.interfaces}
+    return kept - planned
+
+
+def check_addresses(
+    device: DevicePlan, facts: ConfigFacts, imported: ImportedDevice | None = None
+) -> list[Finding]:
+    """Rendered addresses versus planned (and imported) addresses, interface by interface."""
     host = device.hostname
     found: list[Finding] = []
-    expected = expected_addresses(device)
+    expected = expected_addresses(device, imported)
     for name, iface in sorted(facts.interfaces.items()):
         rendered: list[Address] = [*iface.ipv4, *iface.ipv6]
         if not rendered:
@@ -96,10 +124,22 @@ def check_addresses(device: DevicePlan, facts: ConfigFacts) -> list[Finding]:
     return found
 
 
-def check_parity(hostname: str, facts: ConfigFacts) -> list[Finding]:
-    """Dual-stack parity: IPv4 things without their IPv6 counterpart."""
+def check_parity(
+    hostname: str,
+    facts: ConfigFacts,
+    legacy_interfaces: frozenset[str] | set[str] = frozenset(),
+    legacy_filters: frozenset[str] | set[str] = frozenset(),
+) -> list[Finding]:
+    """Dual-stack parity: IPv4 things without their IPv6 counterpart.
+
+    ``legacy_interfaces`` (read-back names) and ``legacy_filters`` (filter groups, see
+    :func:`~netauto.parse.readback.filter_group`) are imported IPv4 configuration the
+    device keeps as it runs: not gaps of netauto's dual-stack plan, so not reported.
+    """
     found: list[Finding] = []
     for name, iface in sorted(facts.interfaces.items()):
+        if name in legacy_interfaces:
+            continue
         if iface.ipv4 and not iface.ipv6:
             found.append(
                 Finding(
@@ -129,7 +169,7 @@ def check_parity(hostname: str, facts: ConfigFacts) -> list[Finding]:
     v4 = Counter((f.group, f.action, f.proto, f.port) for f in facts.filters if f.family == "ipv4")
     v6 = {(f.group, f.action, f.proto, f.port) for f in facts.filters if f.family == "ipv6"}
     for (group, action, proto, port), count in sorted(v4.items(), key=lambda item: str(item[0])):
-        if (group, action, proto, port) in v6:
+        if (group, action, proto, port) in v6 or group in legacy_filters:
             continue
         what = f"{proto} {port}" if proto else "any protocol"
         found.append(
@@ -144,6 +184,31 @@ def check_parity(hostname: str, facts: ConfigFacts) -> list[Finding]:
     return found
 
 
+_BLOCK_HEAD = re.compile(r"^([^\s!#/][^\n]*)\n(?=[ \t])", re.MULTILINE)
+"""A top-level line followed by an indented one: the line that opens a block."""
+
+
+def check_blocks(hostname: str, text: str) -> list[Finding]:
+    r"""Blocks opened more than once in one rendered config.
+
+    Examples:
+        >>> text = "acl number 2001\n rule 5 deny\n#\nacl number 2001\n rule 5 permit\n"
+        >>> [f.message.split(":")[0] for f in check_blocks("r1", text)]
+        ['`acl number 2001` opens 2 blocks']
+    """
+    counts = Counter(_BLOCK_HEAD.findall(text))
+    return [
+        Finding(
+            hostname=hostname,
+            check="blocks",
+            message=f"`{head}` opens {count} blocks: an imported interface or filter has the "
+            "name of one netauto writes (rename it on the device, then import again)",
+        )
+        for head, count in sorted(counts.items())
+        if count > 1
+    ]
+
+
 def read_config(rendered: RenderedConfig) -> ConfigFacts:
     """Facts of a rendered device config (read back the way its platform says) and of its
     side files (an nftables ruleset)."""
@@ -154,13 +219,27 @@ def read_config(rendered: RenderedConfig) -> ConfigFacts:
     return facts
 
 
-def check_rendered(plan: Plan, rendered: list[RenderedConfig]) -> list[Finding]:
-    """Run the address and parity checks on every rendered device config."""
+def check_rendered(
+    plan: Plan, rendered: list[RenderedConfig], imported: Imported | None = None
+) -> list[Finding]:
+    """Run the block, address and parity checks on every rendered device config.
+
+    ``imported``: the SoT's ``imported`` section (what the running devices keep).
+    """
     found: list[Finding] = []
     for config in rendered:
         if config.kind != "device":
             continue
         facts = read_config(config)
-        found += check_addresses(plan.device(config.hostname), facts)
-        found += check_parity(config.hostname, facts)
+        device = plan.device(config.hostname)
+        kept = imported.devices.get(config.hostname) if imported else None
+        if kept is not None:  # only an imported name can collide with one netauto writes
+            found += check_blocks(config.hostname, config.text)
+        found += check_addresses(device, facts, kept)
+        found += check_parity(
+            config.hostname,
+            facts,
+            legacy_interfaces(device, kept),
+            {filter_group(f.name) for f in kept.filters} if kept else frozenset(),
+        )
     return found

@@ -56,6 +56,52 @@ def _wildcard(value: object) -> str:
     return str(getattr(value, "hostmask", ""))
 
 
+def cli_text(
+    value: object,
+    limit: int | None = None,
+    ascii: bool = False,
+    drop: str = "",
+    quote: bool = False,
+    empty: str = "-",
+) -> str:
+    """Free text from the SoT (a description, a site name) as one inert word run of a CLI line.
+
+    Every platform's templates pass a description or comment through this filter with the
+    options their CLI needs: anything that is not printable (a newline, a tab, a Unicode
+    line separator) becomes a space, ``ascii`` drops Vietnamese diacritics (CLIs that take
+    plain ASCII only), characters in ``drop`` go (``?`` asks an IOS or VRP CLI for help),
+    runs of spaces become one (FRR and IOS keep a description's words, not its spacing),
+    ``limit`` bounds the length, and ``quote`` makes a double-quoted string (Junos), with
+    ``"`` and ``\\`` escaped; text left with no word at all is ``empty`` (a CLI's
+    ``description`` needs one). The text is printed as it is otherwise: nothing from the
+    SoT is ever evaluated as a template.
+
+    Examples:
+        >>> cli_text("VNPT-CM-1001  to\thub-01-r1\u2028eth1 ")
+        'VNPT-CM-1001 to hub-01-r1 eth1'
+        >>> cli_text("Phường An Xuyên? {{ x }} 100%", limit=24, ascii=True, drop="?")
+        'Phuong An Xuyen {{ x }}'
+        >>> print(cli_text('say "hi"', quote=True))
+        "say \\"hi\\""
+        >>> cli_text("Đ\u00a0\u0301", ascii=True)
+        'D'
+        >>> cli_text("\u65e5\u672c", ascii=True)
+        '-'
+    """
+    text = str(value)
+    if ascii:
+        text = ascii_text(text)
+    if not text.isprintable() or any(c in text for c in drop):  # else no loop per character
+        text = "".join(" " if not c.isprintable() or c in drop else c for c in text)
+    text = " ".join(text.split())
+    if limit is not None:
+        text = text[:limit].rstrip()
+    text = text or empty
+    if quote:
+        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
 def ip_family(value: object) -> str:
     """``ipv4``, ``ipv6`` or ``name`` (a host name) for a management server entry.
 
@@ -126,6 +172,7 @@ def environment(template_dir: Path) -> jinja2.Environment:
         auto_reload=False,  # one run never sees a template change: no stat per device
     )
     env.filters["ascii"] = ascii_text
+    env.filters["cli_text"] = cli_text
     env.filters["netmask"] = _ipv4_mask
     env.filters["wildcard"] = _wildcard
     env.filters["ipfamily"] = ip_family

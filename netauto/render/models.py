@@ -52,6 +52,10 @@ class WanInterface(RenderModel):
     description: str
     ipv4: ipaddress.IPv4Interface | None
     ipv6: ipaddress.IPv6Interface | None
+    secondary4: list[ipaddress.IPv4Interface] = Field(
+        default_factory=lambda: [], description="imported secondary IPv4 addresses, in order"
+    )
+    shutdown: bool = Field(False, description="imported: administratively down")
     peer: str | None
     peer_interface: str | None
     routing: Routing = "ospf"
@@ -70,6 +74,10 @@ class LanInterface(RenderModel):
     network4: ipaddress.IPv4Network | None
     network6: ipaddress.IPv6Network | None
     ipv6_mode: Literal["slaac", "dhcpv6"] = "slaac"
+    secondary4: list[ipaddress.IPv4Interface] = Field(
+        default_factory=lambda: [], description="imported secondary IPv4 addresses, in order"
+    )
+    shutdown: bool = Field(False, description="imported: administratively down")
 
 
 class ManagementContext(RenderModel):
@@ -91,6 +99,68 @@ class BgpContext(RenderModel):
     default_originate: bool = Field(False, description="hubs send a default route to eBGP sites")
 
 
+class SpareInterface(RenderModel):
+    """An interface the running device has and the plan does not (a spare port): kept as
+    the import saw it."""
+
+    name: str
+    description: str | None = None
+    addresses4: list[ipaddress.IPv4Interface] = Field(
+        default_factory=lambda: [], description="as configured, the first one primary"
+    )
+    shutdown: bool = False
+
+
+class StaticRoute4(RenderModel):
+    """An imported IPv4 static route (kept as it runs)."""
+
+    prefix: ipaddress.IPv4Network
+    next_hop: ipaddress.IPv4Address | None = None
+    interface: str | None = Field(None, description="outgoing interface, never a discard one")
+    discard: Literal["blackhole", "Null0"] | None = Field(
+        None, description="a discard route, in the form the running config writes it"
+    )
+    distance: int | None = None
+
+
+class LegacyFilterEntry(RenderModel):
+    seq: int = Field(description="as the device numbers it (FRR's own numbering if unset)")
+    action: Literal["permit", "deny"]
+    prefix: ipaddress.IPv4Network | None = Field(None, description="None: any")
+
+
+class LegacyFilter(RenderModel):
+    """An imported IPv4 access-list or prefix-list (kept as it runs)."""
+
+    name: str
+    kind: Literal["access-list", "prefix-list"]
+    entries: list[LegacyFilterEntry]
+
+
+class DistributeList(RenderModel):
+    name: str
+    direction: Literal["in", "out"]
+    protocol: Literal["static", "connected", "kernel", "bgp"] | None = None
+
+
+class LegacyConfig(RenderModel):
+    """What the running device does that the plan does not model, from the SoT's
+    ``imported`` section: rendered back as it runs, so a candidate keeps every IPv4 line.
+
+    Empty for a device that was not imported (a greenfield device renders as before).
+    """
+
+    imported: bool = Field(False, description="the SoT's imported section has this device")
+    spare: list[SpareInterface] = Field(default_factory=lambda: [])
+    static_routes: list[StaticRoute4] = Field(default_factory=lambda: [])
+    filters: list[LegacyFilter] = Field(default_factory=lambda: [])
+    redistribute: list[Literal["kernel", "connected", "static", "bgp"]] = Field(
+        default_factory=lambda: [],
+        description="into OSPFv2, in FRR's order; bgp only when netauto does not already",
+    )
+    distribute_lists: list[DistributeList] = Field(default_factory=lambda: [])
+
+
 class DeviceContext(RenderModel):
     """Everything a device template may use."""
 
@@ -105,6 +175,10 @@ class DeviceContext(RenderModel):
     loopback_name: str
     loopback4: ipaddress.IPv4Interface
     loopback6: ipaddress.IPv6Interface
+    loopback_description: str | None = Field(None, description="imported")
+    loopback_secondary4: list[ipaddress.IPv4Interface] = Field(
+        default_factory=lambda: [], description="imported"
+    )
     wan: list[WanInterface]
     lans: list[LanInterface]
     ospf: bool
@@ -112,6 +186,7 @@ class DeviceContext(RenderModel):
     management: ManagementContext
     filters: list[FilterSet]
     header: list[str]
+    legacy: LegacyConfig = Field(default_factory=lambda: LegacyConfig())
 
 
 class VmContext(RenderModel):
@@ -159,7 +234,7 @@ class Finding(RenderModel):
     """One problem an offline check found in a rendered config."""
 
     hostname: str
-    check: Literal["addresses", "parity", "syntax", "template"]
+    check: Literal["addresses", "blocks", "parity", "syntax", "template"]
     severity: Severity = "error"
     message: str
 

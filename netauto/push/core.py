@@ -7,7 +7,8 @@ The procedure, for every platform:
 3. commit with commit-confirm (``revert_in``): natively where the driver has it, emulated
    otherwise (keep the running config, commit, and on failure replace it back);
 4. post-check the device (routing adjacencies must not regress, adjacencies to peers already
-   on the new config must come up); confirm when it holds, roll back when it does not.
+   on the new config must come up); confirm when it holds, roll back when it does not (a
+   guarded rollout first waits for its wave's verdict, :mod:`netauto.push.guard`).
 
 A device therefore ends either on its old config or on its new, checked one. Results are data
 (:class:`DeviceResult`), never log lines.
@@ -95,6 +96,7 @@ def push_device(
     before_commit: Callable[[], None] | None = None,
     firewall: str | None = None,
     stage: str = "",
+    hold: Callable[[], str | None] | None = None,
 ) -> DeviceResult:
     """Diff, and with ``commit`` apply, ``candidate`` on one device (see the module doc).
 
@@ -104,6 +106,8 @@ def push_device(
     ``firewall`` is the host firewall ruleset of an FRR router (see :mod:`netauto.push.hostfw`);
     the driver must then offer ``_run_shell``. Errors raised while loading, comparing or
     committing leave the device on its old configuration and are reported as ``failed``.
+    ``hold`` runs once the post-check passed, before the confirm (a guarded rollout waits
+    there for its wave's verdict); a reason it returns rolls the device back instead.
     """
     start = time.monotonic()
 
@@ -176,6 +180,15 @@ def push_device(
             return result("rolled-back", diff=diff, rolled_back=True, error=_describe(exc))
 
     check = post_check() if post_check is not None else PostCheck(ok=True, detail="no post-check")
+    veto = hold() if check.ok and hold is not None else None
+    if veto is not None:
+        try:
+            undo()
+        except Exception as exc:
+            return result("failed", diff=diff, post_check=check.detail,
+                          error=f"{veto}; rollback failed: {_describe(exc)}")  # fmt: skip
+        return result("rolled-back", diff=diff, rolled_back=True, post_check=check.detail,
+                      error=veto)  # fmt: skip
     if check.ok:
         try:
             if native and committed:

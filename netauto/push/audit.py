@@ -36,6 +36,9 @@ class AuditRecord(BaseModel):
     changed: bool
     rolled_back: bool = False
     detail: str = ""
+    guard: str = ""
+    """With ``push --guard``: the device's wave as the guard saw it (probes per family,
+    window, verdict)."""
 
 
 def diff_hash(diff: str) -> str | None:

@@ -270,20 +270,20 @@ def _guarded(progress: Progress, probes: Any, max_loss: int, rollout: Any) -> tu
 
 def _guard_table(report: Any) -> Table:
     """One row per wave (and the baseline and the tail): probes per family, window, verdict."""
-    table = Table(box=box.SIMPLE, title=f"guard: max {report.max_loss} IPv4 lost per commune")
-    for column in ("wave", "devices", "IPv4 sent", "lost", "IPv6 sent", "lost ", "window",
+    table = Table(box=box.SIMPLE, title=f"guard: at most {report.max_loss} IPv4 probes lost "
+                  "per commune and wave")  # fmt: skip
+    for column in ("wave", "IPv4 sent", "lost", "IPv6 sent", "lost ", "from (UTC)", "s",
                    "verdict"):  # fmt: skip
-        table.add_column(column, justify="right" if "sent" in column or "lost" in column
-                         else "left")  # fmt: skip
-    waves = [w for w in (report.baseline, *report.waves, report.after) if w is not None]
-    for w in waves:
-        verdict = ("[green]ok[/]" if w.ok else "[red]rolled back[/]" if w.rolled_back
-                   else "[red]loss[/]")  # fmt: skip
-        if not w.judged and w.ok:
-            verdict = "[dim]ok (watched)[/]"
-        table.add_row(w.name, str(len(w.hosts)), str(w.ipv4.sent), str(w.ipv4.lost),
-                      str(w.ipv6.sent), str(w.ipv6.lost),
-                      f"{w.start:%H:%M:%S}–{w.end:%H:%M:%S}", verdict)  # fmt: skip
+        table.add_column(column, justify="left" if column in ("wave", "verdict") else "right")
+    for w in (report.baseline, *report.waves, report.after):
+        if w is None:
+            continue
+        verdict = ("[green]ok[/]" if w.judged else "[dim]watched[/]") if w.ok else (
+            "[red]rolled back[/]" if w.rolled_back else "[red]loss[/]")  # fmt: skip
+        seconds = (w.end - w.start).total_seconds()
+        table.add_row(w.name, str(w.ipv4.sent), str(w.ipv4.lost), str(w.ipv6.sent),
+                      str(w.ipv6.lost), f"{w.start:%H:%M:%S}", f"{seconds:.1f}",
+                      verdict)  # fmt: skip
     return table
 
 

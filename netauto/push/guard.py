@@ -630,10 +630,7 @@ class Guard:
         self._waves.append(report)
         if wave.veto is not None:
             self._stopped = wave.veto
-        for commune, counts in wave.window.communes.items():
-            self._per_commune.setdefault(commune, []).append(
-                CommuneWave(wave=wave.name, ipv4=counts.ipv4, ipv6=counts.ipv6)
-            )
+        self._record(wave.name, wave.window)
         outcome = {r.host: r.outcome for r in results}
         started = []
         for index, flow in enumerate(self.plan.flows):
@@ -742,9 +739,17 @@ class Guard:
             verdict = verdict.model_copy(update={"ok": False})
             message = "no probe results (the probe stream stopped)"
         report = self._report(name, [], window, False, verdict, message=message)
+        self._record(name, window)
         self._show(WaveProgress(wave=name, ipv4=report.ipv4, ipv6=report.ipv6, done=True,
                                 ok=report.ok, summary=report.summary()))  # fmt: skip
         return report
+
+    def _record(self, name: str, window: WindowCounts) -> None:
+        """Keep each commune's counts of one window (a wave, the baseline, the tail)."""
+        for commune, counts in window.communes.items():
+            self._per_commune.setdefault(commune, []).append(
+                CommuneWave(wave=name, ipv4=counts.ipv4, ipv6=counts.ipv6)
+            )
 
     def _report(
         self,

@@ -31,6 +31,8 @@ yet, and ``--guard`` says so on a target without LAN clients.
 
 from __future__ import annotations
 
+import array
+import bisect
 import contextlib
 import datetime as dt
 import json
@@ -316,6 +318,9 @@ class FlowKey:
 class Ledger:
     """The probe stream's counts, by tick; thread-safe (a reader thread adds, the gates read).
 
+    Each tick keeps the running totals of every flow up to it (one array of integers), so a
+    window is one subtraction, and an hour of 452 flows takes about 26 MB.
+
     Examples:
         >>> ledger = Ledger({0: FlowKey("a", "a-r1", "ipv4"), 1: FlowKey("a", "a-r1", "ipv6")})
         >>> ledger.add(100.0, 0.5, {"0": [3, 0], "1": [2, 2]})
@@ -335,27 +340,37 @@ class Ledger:
         listener: Callable[[float, float, dict[Family, Counts]], None] | None = None,
     ) -> None:
         self.flows = flows
-        self.ticks: list[tuple[float, float, dict[int, tuple[int, int]]]] = []
-        self.complete_until = 0.0
         self.listener = listener
+        self.complete_until = 0.0
+        self._slot = {flow: n for n, flow in enumerate(flows)}
+        self._starts: list[float] = []
+        self._ends: list[float] = []
+        self._totals: list[array.array[int]] = [array.array("I", bytes(8 * len(flows)))]
+        """(sent, lost) of every flow slot summed over the first k ticks: ``_totals[k]``."""
         self._changed = threading.Condition()
 
     def add(self, start: float, length: float, counts: dict[str, list[int]]) -> None:
         """Record one tick the stream reported (ticks come in order)."""
-        parsed = {int(k): (int(v[0]), int(v[1])) for k, v in counts.items()}
-        totals = {family: [0, 0] for family in FAMILIES}
-        for flow, (sent, lost) in parsed.items():
-            key = self.flows.get(flow)
-            if key is not None:
-                totals[key.family][0] += sent
-                totals[key.family][1] += lost
+        families = {family: [0, 0] for family in FAMILIES}
         with self._changed:
-            self.ticks.append((start, length, parsed))
+            running = array.array("I", self._totals[-1])
+            for name, (sent, lost) in counts.items():
+                slot = self._slot.get(int(name))
+                if slot is None:
+                    continue
+                running[2 * slot] += int(sent)
+                running[2 * slot + 1] += int(lost)
+                pair = families[self.flows[int(name)].family]
+                pair[0] += int(sent)
+                pair[1] += int(lost)
+            self._starts.append(start)
+            self._ends.append(start + length)
+            self._totals.append(running)
             self.complete_until = max(self.complete_until, start + length)
             self._changed.notify_all()
         if self.listener is not None:
             self.listener(start, length, {f: Counts(sent=s, lost=lo)
-                                          for f, (s, lo) in totals.items()})  # fmt: skip
+                                          for f, (s, lo) in families.items()})  # fmt: skip
 
     def wait_complete(self, until: float, timeout: float) -> bool:
         """Wait until every tick before ``until`` is reported; False after ``timeout`` s."""
@@ -364,19 +379,16 @@ class Ledger:
 
     def window(self, start: float, end: float) -> WindowCounts:
         """The counts of every flow over the ticks that overlap ``[start, end)``."""
-        sums: dict[int, list[int]] = {}
         with self._changed:
-            ticks = [t for t in self.ticks if t[0] < end and t[0] + t[1] > start]
-        for _, _, counts in ticks:
-            for flow, (sent, lost) in counts.items():
-                pair = sums.setdefault(flow, [0, 0])
-                pair[0] += sent
-                pair[1] += lost
+            first = bisect.bisect_right(self._ends, start)  # the first tick ending after start
+            last = bisect.bisect_left(self._starts, end)  # the ticks starting before end
+            low, high = self._totals[first], self._totals[max(first, last)]
         communes: dict[str, dict[str, Any]] = {}
         for flow, key in self.flows.items():
+            slot = self._slot[flow]
             entry = communes.setdefault(key.commune, {"router": key.router})
-            sent, lost = sums.get(flow, (0, 0))
-            entry[key.family] = Counts(sent=sent, lost=lost)
+            entry[key.family] = Counts(sent=high[2 * slot] - low[2 * slot],
+                                       lost=high[2 * slot + 1] - low[2 * slot + 1])  # fmt: skip
         return WindowCounts(
             start=start, end=end,
             communes={k: CommuneCounts(**v) for k, v in communes.items()},

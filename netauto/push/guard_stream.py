@@ -41,6 +41,7 @@ import json
 import os
 import resource
 import selectors
+import signal
 import socket
 import struct
 import sys
@@ -377,7 +378,12 @@ def write(text: str) -> None:
 
 
 def main() -> int:
-    """Read the settings line, then probe until stdin ends."""
+    """Read the settings line, then probe until stdin ends.
+
+    Ctrl-C is ignored: the guard that started the stream ends it (end of input), after the
+    verdict it may still be waiting for.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     data = b""
     while b"\n" not in data:  # os.read, not a buffered reader: the rest stays for run()
         chunk = os.read(0, 65536)

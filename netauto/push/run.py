@@ -359,10 +359,11 @@ def _marking(
 
 
 def _wide(nr: Any, devices: int) -> Any:
-    """``nr``, or a copy whose threaded runner runs at least ``devices`` tasks at once."""
-    workers = getattr(getattr(nr, "runner", None), "num_workers", None)
-    if not isinstance(workers, int) or devices <= workers:
-        return nr
+    """``nr``, or a copy with a threaded runner that runs at least ``devices`` tasks at once."""
     from nornir.plugins.runners import ThreadedRunner
 
-    return nr.with_runner(ThreadedRunner(num_workers=devices))
+    runner = getattr(nr, "runner", None)
+    workers = getattr(runner, "num_workers", 0)
+    if isinstance(runner, ThreadedRunner) and workers >= devices:
+        return nr
+    return nr.with_runner(ThreadedRunner(num_workers=max(devices, workers, 1)))

@@ -60,7 +60,10 @@ def test_probe_plan_without_clients_probes_from_every_commune_gateway(
     ]
     first = probes.flows[0]
     assert (first.router, first.origin, first.source, first.netns) == (
-        "cm-anxuyen-r1", "gateway", "10.96.3.1", "",
+        "cm-anxuyen-r1",
+        "gateway",
+        "10.96.3.1",
+        "",
     )  # fmt: skip  (the office LAN, the first one, not the wifi)
     assert [(t.vm, t.address, t.services) for t in first.targets] == [
         ("dc-lgsp-01", "10.96.2.10", ["lgsp"]),

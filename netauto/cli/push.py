@@ -50,12 +50,21 @@ netauto does not own) is refused the same way unless --prune-legacy. A changed s
 refuse. Platforms whose configuration is not FRR/IOS-like text (Junos, VRP) cannot be
 checked: --allow-ipv4-change is needed to commit them.
 
+--guard keeps a probe stream running for the whole rollout: every commune (its LAN client
+in the lab) pings every data-centre VM hosting a service the policy opens to it, 5 probes
+per second, IPv4 throughout and IPv6 from the end of the commune's own wave. A wave's
+devices commit and pass their post-checks, then wait for the wave's verdict: a commune
+that lost more than --max-loss IPv4 probes (default 0) during the wave rolls the whole wave
+back, and the rollout stops with the communes and the time window named. IPv6 loss is
+shown and kept, not judged. Not available yet on targets without LAN clients (prod).
+
 [bold]Examples[/]
 
   netauto render && netauto push        # what would change in the lab
   netauto push --commit                  # staged rollout to the lab
   netauto push --commit --site hub-01    # one site
   netauto push --commit --host hub-01-r1 --allow-ipv4-change   # a deliberate renumbering
+  netauto push --commit --guard          # judged on live probes, wave by wave
   netauto push -t prod --credentials ~/.netauto.yml
 """
 
@@ -201,7 +210,10 @@ def _run(
     allow_ipv4_change: bool = False,
     prune_legacy: bool = False,
     quiet: bool = False,
-) -> list[Any]:
+    guard: bool = False,
+    max_loss: int = 0,
+) -> tuple[list[Any], Any]:
+    """Diff or push; the results, and the guard's report (None without ``guard``)."""
     from netauto.plan import sot_and_plan
     from netauto.push import audit
     from netauto.push.lock import push_lock
@@ -225,6 +237,8 @@ def _run(
                           settle=settle, continue_on_error=continue_on_error,
                           allow_ipv4_change=allow_ipv4_change,
                           prune_legacy=prune_legacy)  # fmt: skip
+    probes = _probe_plan(loaded.sot, plan, where) if guard else None
+    report = None
     with push_lock(opts.state_dir):
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -237,7 +251,12 @@ def _run(
                 with lock:
                     progress.advance(bar)
 
-            results = run_rollout(nr, plan, candidates, options, on_done=done)
+            if probes is None:
+                results = run_rollout(nr, plan, candidates, options, on_done=done)
+            else:
+                results, report = _guarded(progress, probes, max_loss, lambda g: run_rollout(
+                    nr, plan, candidates, options, on_done=done, guard=g))  # fmt: skip
+        summaries = {w.name: w.summary() for w in report.waves} if report else {}
         records = [
             audit.AuditRecord(
                 when=audit.now(), who=audit.who(),
@@ -246,12 +265,16 @@ def _run(
                 result=r.outcome, changed=r.changed, rolled_back=r.rolled_back,
                 detail=r.error[:300], summary=r.summary,
                 allow_ipv4_change=allow_ipv4_change, prune_legacy=prune_legacy,
+                traffic_guard=summaries.get(r.stage, "")[:300],
             )
             for r in results
         ]  # fmt: skip
         audit.append(opts.state_dir, records)
     if fmt == "json":
-        typer.echo(json.dumps([r.model_dump() for r in results], ensure_ascii=False, indent=1))
+        devices = [r.model_dump() for r in results]
+        document: Any = devices if report is None else {
+            "devices": devices, "guard": report.model_dump(mode="json")}  # fmt: skip
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=1))
     else:
         if (action == "diff" or not commit) and not quiet:
             for r in results:
@@ -266,11 +289,91 @@ def _run(
             for r in results:  # the table cuts details short: a refusal is read whole
                 if r.outcome == "refused":
                     write(f"{r.host}: refused: {r.error}")
+        if report is not None:
+            out.print(_guard_table(report))
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
     err.print(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to do")
-    return results
+    return results, report
+
+
+def _probe_plan(sot: Any, plan: Any, where: Any) -> Any:
+    """The guard's probe plan on this target.
+
+    Raises:
+        InputError: nothing to probe from, or only from routers (production: not yet).
+    """
+    from netauto.push.guard import probe_plan
+
+    probes = probe_plan(sot, plan, where.clients(), where.sites())
+    if not probes.flows:
+        raise InputError(Problem(None, None, "--guard", "no commune to probe from (the policy "
+                                 "opens no data-centre service to a commune here)"))  # fmt: skip
+    gateways = sorted({f.commune for f in probes.flows if f.origin == "gateway"})
+    if gateways:
+        raise InputError(Problem(
+            None, None, "--guard",
+            f"no LAN client to probe from for {len(gateways)} communes ({', '.join(gateways[:5])}"
+            f"{', …' if len(gateways) > 5 else ''})",
+            "the guard probes from LAN clients (the lab's, `netauto lab up` with clients); "
+            "probing from the commune routers' LAN gateway addresses (production) is not "
+            "implemented yet",
+        ))  # fmt: skip
+    return probes
+
+
+def _guarded(progress: Progress, probes: Any, max_loss: int, rollout: Any) -> tuple[Any, Any]:
+    """Run ``rollout(guard)`` under a traffic guard; its results and the guard's report.
+
+    The guard's counts are shown per wave as they come in, and each wave's verdict stays
+    on screen. A baseline that already loses probes stops everything before any change.
+    """
+    from netauto.push.guard import Guard, GuardError, WaveProgress
+
+    line = progress.add_task("guard: starting the probe stream", total=None)
+
+    def show(event: WaveProgress) -> None:
+        text = (f"guard {event.wave}: IPv4 {event.ipv4.text()} · "
+                f"IPv6 {event.ipv6.text()}")  # fmt: skip
+        progress.update(line, description=escape(text))
+        if event.done:
+            style = "green" if event.ok else "red"
+            progress.console.print(f"[{style}]guard[/] {escape(event.summary)}")
+
+    try:
+        guard = Guard.start(probes, max_loss, on_progress=show)
+    except GuardError as exc:
+        raise CheckFailed(f"guard: {exc}") from None
+    try:
+        baseline = guard.baseline()
+        if not baseline.ok:
+            raise CheckFailed(f"guard: before any change, {baseline.message}; nothing was "
+                              "pushed (fix those paths, or push without --guard)")  # fmt: skip
+        results = rollout(guard)
+    except BaseException:
+        guard.finish(tail=0)
+        raise
+    return results, guard.finish()
+
+
+def _guard_table(report: Any) -> Table:
+    """One row per wave (and the baseline and the tail): probes per family, window, verdict."""
+    table = Table(box=box.SIMPLE, title=f"guard: at most {report.max_loss} IPv4 probes lost "
+                  "per commune and wave")  # fmt: skip
+    for column in ("wave", "IPv4 sent", "lost", "IPv6 sent", "lost ", "from (UTC)", "s",
+                   "verdict"):  # fmt: skip
+        table.add_column(column, justify="left" if column in ("wave", "verdict") else "right")
+    for w in (report.baseline, *report.waves, report.after):
+        if w is None:
+            continue
+        verdict = ("[green]ok[/]" if w.judged else "[dim]watched[/]") if w.ok else (
+            "[red]rolled back[/]" if w.rolled_back else "[red]loss[/]")  # fmt: skip
+        seconds = (w.end - w.start).total_seconds()
+        table.add_row(w.name, str(w.ipv4.sent), str(w.ipv4.lost), str(w.ipv6.sent),
+                      str(w.ipv6.lost), f"{w.start:%H:%M:%S}", f"{seconds:.1f}",
+                      verdict)  # fmt: skip
+    return table
 
 
 def _push_vms(
@@ -327,6 +430,27 @@ def _vm_table(results: list[Any]) -> Table:
     return table
 
 
+def _check_guard(*, commit: bool, vms: bool, settle: float, revert_in: int) -> None:
+    """--guard's preconditions.
+
+    Raises:
+        InputError: without --commit, with --vms, or a revert timer too short for a verdict.
+    """
+    from netauto.push.guard import OVERHEAD
+
+    if not commit:
+        raise InputError(Problem(None, None, "--guard", "needs --commit (a dry-run changes "
+                                 "nothing to guard)"))  # fmt: skip
+    if vms:
+        raise InputError(Problem(None, None, "--guard", "guards router rollouts, not --vms"))
+    if settle + OVERHEAD >= revert_in:
+        raise InputError(Problem(
+            None, None, "--revert-in",
+            f"must be longer than --settle + {OVERHEAD:.0f} s with --guard",
+            "a wave's devices wait for its verdict before confirming",
+        ))  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     """Add `diff` and `push`."""
     target_opt = target_option()
@@ -357,10 +481,11 @@ def register(app: typer.Typer) -> None:
             False, "--quiet", "-q", help="Only the summary lines (no diffs)."
         ),
     ) -> None:
-        results = _run(ctx, action="diff", commit=False, target=target, hosts=host, sites=site,
-                       configs=configs, lab_prefix=lab_prefix, credentials=credentials,
-                       batch=1000, canary=[], revert_in=0, settle=0, continue_on_error=True,
-                       fmt=fmt, workers=workers, quiet=quiet)  # fmt: skip
+        results, _ = _run(ctx, action="diff", commit=False, target=target, hosts=host,
+                          sites=site, configs=configs, lab_prefix=lab_prefix,
+                          credentials=credentials, batch=1000, canary=[], revert_in=0,
+                          settle=0, continue_on_error=True, fmt=fmt,
+                          workers=workers, quiet=quiet)  # fmt: skip
         if any(r.outcome in ("unreachable", "failed") for r in results):
             raise CheckFailed("some devices could not be diffed")
         if exit_code and any(r.outcome == "would-change" for r in results):
@@ -401,19 +526,32 @@ def register(app: typer.Typer) -> None:
             False, "--vms", help="Configure the data-centre VMs with Ansible instead of the "
             "routers (check mode + diff unless --commit).",
         ),
+        guard: bool = typer.Option(
+            False, "--guard", help="Judge each wave on live probes from every commune to the "
+            "DC services; a wave that loses IPv4 probes rolls back and the rollout stops.",
+        ),
+        max_loss: int = typer.Option(
+            0, "--max-loss", min=0,
+            help="IPv4 probes a commune may lose during a wave (with --guard).",
+        ),
     ) -> None:
+        if guard:
+            _check_guard(commit=commit, vms=vms, settle=settle, revert_in=revert_in)
         if vms:
             _push_vms(ctx, commit=commit, target=target, hosts=host, lab_prefix=lab_prefix,
                       credentials=credentials, fmt=fmt)  # fmt: skip
             return
         if settle >= revert_in:
             raise InputError(Problem(None, None, "--settle", "must be shorter than --revert-in"))
-        results = _run(ctx, action="push", commit=commit, target=target, hosts=host,
-                       sites=site, configs=configs, lab_prefix=lab_prefix,
-                       credentials=credentials, batch=batch, canary=canary,
-                       revert_in=revert_in, settle=settle,
-                       continue_on_error=continue_on_error, fmt=fmt,
-                       workers=workers, allow_ipv4_change=allow_ipv4_change,
-                       prune_legacy=prune_legacy)  # fmt: skip
+        results, report = _run(ctx, action="push", commit=commit, target=target, hosts=host,
+                               sites=site, configs=configs, lab_prefix=lab_prefix,
+                               credentials=credentials, batch=batch, canary=canary,
+                               revert_in=revert_in, settle=settle,
+                               continue_on_error=continue_on_error, fmt=fmt,
+                               workers=workers, allow_ipv4_change=allow_ipv4_change,
+                               prune_legacy=prune_legacy, guard=guard,
+                               max_loss=max_loss)  # fmt: skip
+        if report is not None and report.stopped:
+            raise CheckFailed(f"{report.stopped} (see the tables and the audit log)")
         if any(r.failed for r in results):
             raise CheckFailed("push failed on some devices (see the table and the audit log)")

@@ -42,6 +42,9 @@ class AuditRecord(BaseModel):
     """The push ran with ``--allow-ipv4-change``: IPv4 lines could be removed or changed."""
     prune_legacy: bool = False
     """The push ran with ``--prune-legacy``: lines netauto does not own could be removed."""
+    traffic_guard: str = ""
+    """With ``push --guard``: the device's wave as the guard saw it (probes per family,
+    window, verdict)."""
 
 
 def diff_hash(diff: str) -> str | None:

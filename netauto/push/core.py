@@ -10,7 +10,8 @@ The procedure, for every platform:
 4. commit with commit-confirm (``revert_in``): natively where the driver has it, emulated
    otherwise (keep the running config, commit, and on failure replace it back);
 5. post-check the device (routing adjacencies must not regress, adjacencies to peers already
-   on the new config must come up); confirm when it holds, roll back when it does not.
+   on the new config must come up); confirm when it holds, roll back when it does not (a
+   guarded rollout first waits for its wave's verdict, :mod:`netauto.push.guard`).
 
 A device therefore ends either on its old config or on its new, checked one. Results are data
 (:class:`DeviceResult`), never log lines.
@@ -108,6 +109,7 @@ def push_device(
     stage: str = "",
     allow_ipv4_change: bool = False,
     prune_legacy: bool = False,
+    hold: Callable[[], str | None] | None = None,
 ) -> DeviceResult:
     """Diff, and with ``commit`` apply, ``candidate`` on one device (see the module doc).
 
@@ -124,6 +126,8 @@ def push_device(
     ``guard`` why a commit is refused: an IPv4 line removed or changed (unless
     ``allow_ipv4_change``), a line netauto does not own removed (unless ``prune_legacy``), or
     a configuration syntax the diff cannot read (unless ``allow_ipv4_change``).
+    ``hold`` runs once the post-check passed, before the confirm (a guarded rollout waits
+    there for its wave's verdict); a reason it returns rolls the device back instead.
     """
     start = time.monotonic()
     review: dict[str, Any] = {}  # summary, config_diff, guard: in every result once known
@@ -205,6 +209,15 @@ def push_device(
             return result("rolled-back", diff=diff, rolled_back=True, error=_describe(exc))
 
     check = post_check() if post_check is not None else PostCheck(ok=True, detail="no post-check")
+    veto = hold() if check.ok and hold is not None else None
+    if veto is not None:
+        try:
+            undo()
+        except Exception as exc:
+            return result("failed", diff=diff, post_check=check.detail,
+                          error=f"{veto}; rollback failed: {_describe(exc)}")  # fmt: skip
+        return result("rolled-back", diff=diff, rolled_back=True, post_check=check.detail,
+                      error=veto)  # fmt: skip
     if check.ok:
         try:
             if native and committed:

@@ -27,6 +27,7 @@ from netauto.parse.routing import (
 from netauto.plan.models import Plan
 from netauto.push import rollout
 from netauto.push.core import DeviceResult, PostCheck, push_device
+from netauto.push.guard import RolloutGuard
 from netauto.push.routing import PROTOCOLS, LinkRouting, RoutingState, link_routing
 
 POLL_INTERVAL = 0.5
@@ -212,8 +213,14 @@ def run_rollout(
     candidates: list[Candidate],
     options: PushOptions,
     on_done: Callable[[DeviceResult], None] | None = None,
+    guard: RolloutGuard | None = None,
 ) -> list[DeviceResult]:
-    """Push ``candidates`` stage by stage; stop after a failed stage unless told to go on."""
+    """Push ``candidates`` stage by stage; stop after a failed stage unless told to go on.
+
+    With a ``guard`` (:mod:`netauto.push.guard`) each stage is a wave: its devices wait
+    for the wave's verdict before confirming (a stage's devices then all run at once, or
+    those holding would wait for those queued behind them) and roll back on its veto.
+    """
     from nornir.core.task import Result, Task
 
     by_host = {c.host: c for c in candidates}
@@ -228,6 +235,13 @@ def run_rollout(
     lock = threading.Lock()
 
     def task(task: Task, stage: str) -> Result:
+        try:
+            return push_one(task, stage)
+        finally:
+            if guard is not None:
+                guard.leave(task.host.name)
+
+    def push_one(task: Task, stage: str) -> Result:
         candidate = by_host[task.host.name]
         try:
             driver = task.host.get_connection("napalm", task.nornir.config)
@@ -267,6 +281,8 @@ def run_rollout(
                 {k: v for k, v in peers.items() if v},
                 links,
             )
+        if guard is not None:
+            baseline = _marking(guard, candidate.host, baseline)
         outcome = push_device(
             driver,
             candidate.host,
@@ -280,6 +296,7 @@ def run_rollout(
             stage=stage,
             allow_ipv4_change=options.allow_ipv4_change,
             prune_legacy=options.prune_legacy,
+            hold=(lambda: guard.hold(candidate.host)) if guard is not None else None,
         )
         if on_done is not None:
             on_done(outcome)
@@ -300,9 +317,13 @@ def run_rollout(
             ]
             continue
         members = set(stage.hosts)
-        aggregated = nr.filter(filter_func=lambda h, m=members: h.name in m).run(
+        if guard is not None:
+            guard.begin_wave(stage.name, stage.hosts)
+        runner = _wide(nr, len(stage.hosts)) if guard is not None else nr
+        aggregated = runner.filter(filter_func=lambda h, m=members: h.name in m).run(
             task=task, stage=stage.name, on_failed=True
         )
+        done = len(results)
         for name in stage.hosts:
             multi = aggregated.get(name)
             first = multi[0] if multi else None
@@ -323,7 +344,32 @@ def run_rollout(
             results.append(outcome)
             if outcome.outcome in ("committed", "unchanged"):
                 ready.add(name)
-        if any(r.failed for r in results) and not options.continue_on_error:
+        vetoed = guard is not None and not guard.end_wave(stage.name, results[done:])
+        if vetoed or (any(r.failed for r in results) and not options.continue_on_error):
             stopped = True
     nr.close_connections(on_good=True, on_failed=True)
     return results
+
+
+def _marking(
+    guard: RolloutGuard, host: str, inner: Callable[[], None] | None
+) -> Callable[[], None]:
+    """``inner`` (the post-check's baseline), after telling the guard ``host`` commits."""
+
+    def before_commit() -> None:
+        guard.committing(host)
+        if inner is not None:
+            inner()
+
+    return before_commit
+
+
+def _wide(nr: Any, devices: int) -> Any:
+    """``nr``, or a copy with a threaded runner that runs at least ``devices`` tasks at once."""
+    from nornir.plugins.runners import ThreadedRunner
+
+    runner = getattr(nr, "runner", None)
+    workers = getattr(runner, "num_workers", 0)
+    if isinstance(runner, ThreadedRunner) and workers >= devices:
+        return nr
+    return nr.with_runner(ThreadedRunner(num_workers=max(devices, workers, 1)))

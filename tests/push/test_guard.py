@@ -377,7 +377,10 @@ class Rollout:
         nr = Nornir(inventory=Inventory(hosts=hosts), runner=ThreadedRunner(num_workers=1))
         candidates = [Candidate(host=h, platform="eos", role=ROLES[h], config=configs[h])
                       for h in HOSTS]  # fmt: skip
-        opts = PushOptions(commit=True, batch=3, **options)
+        # the fake configs are one word each: the IPv4 invariant (tested elsewhere) is off here
+        opts = PushOptions(
+            commit=True, batch=3, prune_legacy=True, allow_ipv4_change=True, **options
+        )
         results = run_rollout(nr, None, candidates, opts, guard=self.guard)  # type: ignore[arg-type]
         return {r.host: r for r in results}
 

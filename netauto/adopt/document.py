@@ -231,7 +231,7 @@ def diff(path: Path, old: str | None, new: str) -> str:
     """
     before = (old or "").splitlines(keepends=True)
     after = new.splitlines(keepends=True)
-    label = path.as_posix()
+    label = path.as_posix().lstrip("/")
     return "".join(
         difflib.unified_diff(
             before, after, "/dev/null" if old is None else f"a/{label}", f"b/{label}"

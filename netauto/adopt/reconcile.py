@@ -282,7 +282,7 @@ class _Run:
                 Conflict(
                     device=host, interface="-", kind="missing-device",
                     message="a router of the SoT that is not in the network",
-                    live=f"did not answer ({reason})" if reason else "not found",
+                    live=f"not read: {reason}" if reason else "not found",
                     sot=f"router of site {slug}",
                     hint="give its saved running configuration (--from-configs: a file named "
                     "after the hostname) or make it answer (`netauto inventory --live`), or take "
@@ -576,7 +576,7 @@ class _Run:
                 reason = unreachable.get(name)
                 self.conflict(
                     "missing-device", name, "-", "a VM of the SoT that is not in the network",
-                    f"did not answer ({reason})" if reason else "not found", f"VM on {vm.network}",
+                    f"not read: {reason}" if reason else "not found", f"VM on {vm.network}",
                     "make it answer over SSH, or take it out of the SoT",
                 )  # fmt: skip
                 continue

@@ -25,7 +25,7 @@ from netauto.errors import InputError, Problem
 from netauto.fileio import atomic_write
 from netauto.plan import Ledger, build_plan, load_ledger, save_ledger
 from netauto.sot import checks
-from netauto.sot.models import Imported
+from netauto.sot.models import Imported, SoT
 from netauto.sot.source import LoadedSoT, ledger_path
 from netauto.sot.yamlsource import format_path
 
@@ -86,8 +86,7 @@ def prepare(loaded: LoadedSoT, observation: Observation) -> ImportPlan:
     """
     sot = loaded.sot
     ledger = ledger_state(loaded.directory)
-    bare = sot.model_copy(update={"imported": Imported()})
-    matching = build_plan(bare, ledger.ledger, locations=loaded.locations).plan
+    matching = build_plan(without_addresses(sot), ledger.ledger, locations=loaded.locations).plan
     result = reconcile_observation(sot, matching, observation)
     target = document.target_file(loaded)
     old_text = target.read_text(encoding="utf-8") if target.is_file() else None
@@ -108,6 +107,42 @@ def prepare(loaded: LoadedSoT, observation: Observation) -> ImportPlan:
     new_text = document.updated_text(target, old_text, document.section_text(result.imported))
     fresh = after.ledger if ledger.lost is not None else None
     return ImportPlan(result, target, old_text, new_text, ledger, fresh)
+
+
+def without_addresses(sot: SoT) -> SoT:
+    """``sot`` without its imported section and without the IPv4 values it fixes (LAN
+    subnets, link ends, VM addresses): the plan to match against needs names, not
+    addresses, and must not refuse what the import is about to report as a conflict.
+
+    Examples:
+        >>> sot = SoT.model_validate({"province": {"name": "D", "code": 96},
+        ...     "addressing": {"ipv6": {"allocation": "2001:db8:9600::/40"},
+        ...                    "ipv4": {"supernets": ["10.96.0.0/16"]}},
+        ...     "vms": [{"name": "v1", "network": "services", "ipv4": "172.20.0.9"}],
+        ...     "imported": {"vms": {"v1": "172.20.0.9/24"}}})
+        >>> bare = without_addresses(sot)
+        >>> bare.vms[0].ipv4, bare.imported.vms
+        (None, {})
+    """
+    sites = [
+        site.model_copy(
+            update={"lans": [lan.model_copy(update={"ipv4": None}) for lan in site.lans]}
+        )
+        for site in sot.sites
+    ]
+    links = [
+        link.model_copy(
+            update={
+                "a": link.a.model_copy(update={"ipv4": None}),
+                "b": link.b.model_copy(update={"ipv4": None}),
+            }
+        )
+        for link in sot.links
+    ]
+    vms = [vm.model_copy(update={"ipv4": None}) for vm in sot.vms]
+    return sot.model_copy(
+        update={"imported": Imported(), "sites": sites, "links": links, "vms": vms}
+    )
 
 
 def write(plan: ImportPlan) -> list[Path]:

@@ -60,14 +60,24 @@ def _conflict_lines(result: Any) -> None:
         ui.write(f"conflict: {conflict}", stderr=True)
 
 
+def count(number: int, what: str, plural: str = "") -> str:
+    """``number`` and ``what``, plural (``plural``, else with an s) unless one.
+
+    Examples:
+        >>> count(1, "conflict"), count(3, "device"), count(2, "address", "addresses")
+        ('1 conflict', '3 devices', '2 addresses')
+    """
+    return f"{number} {what if number == 1 else plural or what + 's'}"
+
+
 def _summary(plan: Any) -> str:
     stats = plan.result.stats
     parts = [
-        f"{stats.devices} devices" + (f", {stats.vms} VMs" if stats.vms else ""),
-        f"{stats.addresses} addresses fixed",
-        f"{stats.legacy} legacy items kept",
+        count(stats.devices, "device") + (f", {count(stats.vms, 'VM')}" if stats.vms else ""),
+        f"{count(stats.addresses, 'address', 'addresses')} fixed",
+        f"{count(stats.legacy, 'legacy item')} kept",
         f"{len(plan.result.not_kept)} not kept",
-        f"{len(plan.result.conflicts)} conflicts",
+        count(len(plan.result.conflicts), "conflict"),
     ]
     return ", ".join(parts)
 
@@ -173,7 +183,7 @@ def register(app: typer.Typer) -> None:
             written = write_import(plan) if write and not result.conflicts else []
             ui.write(_as_json(plan, written))
             if result.conflicts:
-                raise CheckFailed(f"{len(result.conflicts)} conflicts: nothing written")
+                raise CheckFailed(f"{count(len(result.conflicts), 'conflict')}: nothing written")
             return
         for note in result.notes:
             ui.write(f"note: {note}", stderr=True)
@@ -183,8 +193,8 @@ def register(app: typer.Typer) -> None:
             _conflict_lines(result)
             ui.write(_summary(plan), stderr=True)
             raise CheckFailed(
-                f"{len(result.conflicts)} conflicts between the network and the SoT: nothing "
-                "written (fix them, then import again)"
+                f"{count(len(result.conflicts), 'conflict')} between the network and the SoT: "
+                "nothing written (fix them, then import again)"
             )
         lost = plan.ledger.lost
         if not write:

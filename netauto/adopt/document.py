@@ -22,7 +22,7 @@ from netauto.sot.source import LoadedSoT
 
 FILE_NAME = "imported.yml"
 HEADER_MARK = "# The running network as `netauto import` found it"
-_SECTION = re.compile(r"^imported\s*:")
+_SECTION = re.compile(r"""^(imported|"imported"|'imported')\s*:""")
 
 
 def header(source: str) -> str:

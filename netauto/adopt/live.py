@@ -140,13 +140,15 @@ def read_live(
     sot: SoT,
     *,
     workers: int = 20,
+    vms: bool = True,
     done: Callable[[str], None] | None = None,
 ) -> Observation:
     """Every router and VM of ``target``, read live (``done(host)`` after each one).
 
     Hosts the target holds define the network's scope (a subset lab holds some of the
     SoT's); a target that holds the whole SoT (prod) is asked for every host of its Nornir
-    inventory (Linux hosts are VMs).
+    inventory (Linux hosts are VMs). ``vms`` false: routers only (the VMs' imported
+    addresses, if any, stay as they are).
     """
     from nornir.core.task import Result, Task
 
@@ -186,24 +188,30 @@ def read_live(
             done(name)
         return Result(host=task.host, result=outcome)
 
+    scope = sorted(kinds) if held is not None else None
+    if not vms:
+        kinds = {name: kind for name, kind in kinds.items() if kind != "vm"}
     chosen = nr.filter(filter_func=lambda h: h.name in kinds)
     aggregated = chosen.run(task=task, on_failed=True)
     chosen.close_connections(on_good=True, on_failed=True)
     devices: list[ObservedDevice] = []
-    vms: list[ObservedVm] = []
+    found_vms: list[ObservedVm] = []
     unreachable: dict[str, str] = {}
     for name in sorted(kinds):
         value = aggregated[name][0].result if name in aggregated else "no result"
         if isinstance(value, ObservedDevice):
             devices.append(value)
         elif isinstance(value, ObservedVm):
-            vms.append(value)
+            found_vms.append(value)
         else:
             unreachable[name] = str(value)
     return Observation(
         source=f"the live network (--target {target.name})",
         devices=devices,
-        vms=vms,
+        vms=found_vms if vms else None,
         unreachable=unreachable,
-        scope=sorted(kinds) if held is not None else None,
+        scope=scope,
+        notes=[]
+        if vms
+        else ["VMs were not read (--no-vms): their imported addresses, if any, are kept"],
     )

@@ -34,6 +34,7 @@ import difflib
 import ipaddress
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from netutils.interface import canonical_interface_name
 
@@ -226,6 +227,7 @@ class _Run:
             )
         )
 
+    @cached_property
     def lan_refs(self) -> dict[tuple[str, str], tuple[str, Lan | None]]:
         """(router, interface) of every planned LAN -> its ``<site>/<key>`` and SoT LAN."""
         sot_lans = {(s.slug, lan.key): lan for s in self.sot.sites for lan in s.lans}
@@ -237,6 +239,11 @@ class _Run:
             for site in self.plan.sites
             for lan in site.lans
         }
+
+    @cached_property
+    def sot_links(self) -> dict[str, Link]:
+        """The SoT's links by key (the plan's link ids)."""
+        return {link.key: link for link in self.sot.links}
 
     # -- devices ------------------------------------------------------------------------
 
@@ -294,7 +301,7 @@ class _Run:
         """Match the device's planned interfaces; its loopback, LANs and legacy config."""
         obs = self.seen[host]
         plan = self.plan.device(host)
-        lan_refs = self.lan_refs()
+        lan_refs = self.lan_refs
         for planned in plan.interfaces:
             found = interface(obs, planned.name)
             if found is None and planned.kind == "loopback":
@@ -437,7 +444,7 @@ class _Run:
                 link, port_a, port_b, addr_a, addr_b, confirmed=bool(lldp_a or lldp_b)
             )
             return
-        sot_link = {x.key: x for x in self.sot.links}.get(link.id)
+        sot_link = self.sot_links.get(link.id)
         for end, side, address, port in ((a, "a", addr_a, port_a), (b, "b", addr_b, port_b)):
             self.link_end(link, sot_link, end, side, address, port, before)
         self.links[link.id] = ImportedLink(a=addr_a, b=addr_b)
@@ -650,7 +657,7 @@ class _Run:
         self.shared_subnets(doubled)
 
     def shared_subnets(self, doubled: set[tuple[str, str]]) -> None:
-        lan_refs = self.lan_refs()
+        lan_refs = self.lan_refs
         owners: list[_Owner] = []
         for host in sorted(self.seen):
             obs = self.seen[host]

@@ -18,10 +18,10 @@ IMPORT_HELP = """Read the running network and fix its IPv4 numbering in the SoT,
 
 What is read: live with --target lab|prod (Napalm: the running configuration, the
 interfaces and their admin state, the LLDP neighbours; the data-centre VMs' addresses over
-SSH), or offline with --from-configs DIR (every *.conf, *.cfg and *.txt file of DIR is one
-router's saved running configuration: FRR, Cisco IOS or Huawei VRP; the platform is the SoT
-device's, else what the text shows; VMs only from an optional DIR/vms.yml of
-`<vm>: <address>/<length>` lines).
+SSH, unless --no-vms), or offline with --from-configs DIR (every *.conf, *.cfg and *.txt
+file of DIR is one router's saved running configuration: FRR, Cisco IOS or Huawei VRP;
+the platform is the SoT device's, else what the text shows; VMs only from an optional
+DIR/vms.yml of `<vm>: <address>/<length>` lines).
 
 What is matched: devices by hostname; every interface the plan gives a device (loopback,
 link ends, LAN interfaces) to the device's interface of that name; every SoT link to its
@@ -47,7 +47,7 @@ written. Exit 0: no conflict (written with --write); 2: bad input.
 
 [bold]Examples[/]
 
-  netauto import --target lab                      # what the import would change (a diff)
+  netauto import --target lab                  # the change, as a diff
   netauto import --target lab --write && git diff inventory/
   netauto import --from-configs backups/2026-12-01 --write
   netauto import -t prod --credentials ~/.netauto/prod.yml --format json
@@ -104,7 +104,7 @@ def _as_json(plan: Any, written: list[Path]) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False)
 
 
-def _read(ctx: typer.Context, loaded: Any, source: dict[str, Any], quiet: bool) -> Any:
+def _read(loaded: Any, source: dict[str, Any], quiet: bool) -> Any:
     """The observation, with a progress bar on stderr while devices are read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -134,7 +134,9 @@ def _read(ctx: typer.Context, loaded: Any, source: dict[str, Any], quiet: bool) 
             with lock:
                 progress.advance(bar)
 
-        return read_live(where, loaded.sot, workers=source["workers"], done=one_host)
+        return read_live(
+            where, loaded.sot, workers=source["workers"], vms=source["vms"], done=one_host
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -159,6 +161,10 @@ def register(app: typer.Typer) -> None:
         lab_prefix: str | None = lab_prefix_option(),
         credentials: Path | None = credentials_option(),
         workers: int = typer.Option(20, "--workers", min=1, help="Devices read at once."),
+        no_vms: bool = typer.Option(
+            False, "--no-vms",
+            help="With --target: read the routers only (the VMs' imported addresses stay).",
+        ),
     ) -> None:  # fmt: skip
         from netauto.adopt.run import prepare
         from netauto.adopt.run import write as write_import
@@ -175,8 +181,8 @@ def register(app: typer.Typer) -> None:
         loaded = load_sot(settings(ctx).inventory)
         source = {"target": target or "lab", "from_configs": from_configs,
                   "lab_prefix": lab_prefix, "credentials": credentials,
-                  "workers": workers}  # fmt: skip
-        observation = _read(ctx, loaded, source, quiet=fmt == "json")
+                  "workers": workers, "vms": not no_vms}  # fmt: skip
+        observation = _read(loaded, source, quiet=fmt == "json")
         plan = prepare(loaded, observation)
         result = plan.result
         if fmt == "json":
@@ -202,8 +208,8 @@ def register(app: typer.Typer) -> None:
                 ui.write(plan.diff(), end="")
             ui.write(_summary(plan), stderr=True)
             if lost is not None:
-                ui.write(f"the ledger {plan.ledger.path} is {lost}: --write rebuilds it from "
-                         "the imported addresses", stderr=True)  # fmt: skip
+                ui.write(f"the ledger {plan.ledger.path} is {lost}: --write writes a fresh one "
+                         "from the imported addresses", stderr=True)  # fmt: skip
             change = "would change; run again with --write" if plan.changed else "no change"
             ui.write(f"{plan.target}: {change}", stderr=True)
             return

@@ -205,3 +205,18 @@ def test_a_router_that_does_not_answer_stops_the_import(
     assert ("conflict: dc-core-r1 -: a router of the SoT that is not in the network (live not "
             "read: ConnectionError: no route to host") in result.err  # fmt: skip
     assert not (sot_dir / "imported.yml").exists()
+
+
+def test_no_vms_reads_the_routers_only_and_keeps_the_vms_imported(
+    sot_dir: Path, cli: Callable[..., CliResult], live_target: Callable[[Target], None]
+) -> None:
+    (sot_dir / "imported.yml").write_text("imported:\n  vms:\n    dc-lgsp-01: 172.21.1.11/24\n")
+    target = network(RECORDED)
+    target.nornir.hosts["dc-portal-01"].connection = ConnectionError("no SSH to VMs from here")
+    live_target(target)
+    result = cli("-i", sot_dir, "import", "--target", "lab", "--no-vms", "--write")
+    assert result.code == 0, result.err
+    assert "note: VMs were not read (--no-vms)" in result.err
+    assert {k: str(v) for k, v in load_sot(sot_dir).sot.imported.vms.items()} == {
+        "dc-lgsp-01": "172.21.1.11/24"
+    }

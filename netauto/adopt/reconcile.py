@@ -306,6 +306,11 @@ class _Run:
             found = interface(obs, planned.name)
             if found is None and planned.kind == "loopback":
                 found = next((i for i in obs.interfaces if i.is_loopback), None)
+                if found is None:  # a loopback is made by configuration: the plan makes it
+                    self.notes.append(
+                        f"{host} has no loopback: the plan gives its {planned.name} an address"
+                    )
+                    continue
             if found is None:
                 self.missing_interface(obs, plan, planned)
                 continue
@@ -337,15 +342,7 @@ class _Run:
             if names
             else "no interfaces"
         )
-        if planned.kind == "loopback":
-            what, hint = (
-                "the loopback",
-                (
-                    f"configure the loopback {planned.name} on the device (the plan's loopback on "
-                    f"{plan.platform})"
-                ),
-            )
-        elif planned.kind == "p2p":
+        if planned.kind == "p2p":
             what = f"link {planned.link_id} to {planned.peer} {planned.peer_interface}"
             hint = (
                 f"write the interface the link uses as its end in the SoT: links[] "
@@ -369,13 +366,14 @@ class _Run:
         address = primary_ipv4(found) if found is not None else None
         old = self.old.devices.get(host)
         before = old.loopback if old is not None else None
-        if before is not None and address != before and found is not None:
+        if before is not None and address != before:
+            name = found.canonical_name if found is not None else planned.name if planned else "-"
             self.conflict(
-                "contradicts-imported", host, found.canonical_name,
+                "contradicts-imported", host, name,
                 "the loopback address differs from the imported one",
                 str(address) if address else "no address",
                 f"imported.devices.{host}.loopback {before}", REIMPORT_HINT,
-                _address_line(found, address),
+                _address_line(found, address) if found is not None else None,
             )  # fmt: skip
         return address
 

@@ -261,3 +261,24 @@ def test_a_loopback_under_another_name_is_still_the_loopback(tmp_path: Path) -> 
     result = reconcile(sot, plan, replace(devices, renamed))
     assert result.conflicts == []
     assert str(result.imported.devices["hub-01-r1"].loopback) == "172.21.255.2/32"
+
+
+def test_a_device_without_a_loopback_gets_one_from_the_plan() -> None:
+    sot, plan = sot_and_plan()
+    text = (CONFIGS / "frr" / "cm-tanthanh-r1.conf").read_text()
+    bare = parse_config(
+        "frr", text.replace("interface lo\n ip address 172.21.255.5/32\nexit\n", ""), "t.conf"
+    )
+    assert not any(i.is_loopback for i in bare.interfaces)
+    result = reconcile(sot, plan, replace(samples("frr"), bare))
+    assert result.conflicts == []
+    assert result.imported.devices["cm-tanthanh-r1"].loopback is None
+    assert "cm-tanthanh-r1 has no loopback: the plan gives its lo an address" in result.notes
+    earlier = sot.model_copy(update={"imported": result.imported.model_copy(update={
+        "devices": {**result.imported.devices, "cm-tanthanh-r1": result.imported.devices[
+            "cm-tanthanh-r1"].model_copy(update={"loopback": ipaddress.IPv4Interface(
+                "172.21.255.5/32")})}})})  # fmt: skip
+    again = reconcile(earlier, plan, replace(samples("frr"), bare))
+    assert [(c.kind, c.device, c.interface) for c in again.conflicts] == [
+        ("contradicts-imported", "cm-tanthanh-r1", "lo")
+    ]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -96,6 +97,22 @@ def same_port(one: str, other: str) -> bool:
     if one == other:
         return True
     return bool(canonical_interface_name(one) == canonical_interface_name(other))
+
+
+def port_name(port: str) -> bool:
+    """Whether an LLDP port id is an interface name (some devices send an ifIndex or a MAC
+    address instead, which says nothing about which interface it is).
+
+    Examples:
+        >>> ids = ("eth0", "Gi0/0/1", "520", "aa:bb:cc:00:11:22", "aabb.cc00.1122")
+        >>> [port_name(p) for p in ids]
+        [True, True, False, False, False]
+    """
+    if not any(c.isalpha() for c in port):
+        return False
+    return not re.fullmatch(
+        r"[0-9a-fA-F]{2}([:.-]?[0-9a-fA-F]{2}){5}|[0-9a-fA-F]{4}(\.[0-9a-fA-F]{4}){2}", port
+    )
 
 
 def reconcile(
@@ -455,14 +472,17 @@ class _Run:
         here = [
             n
             for n in obs.neighbors
-            if same_port(n.local_interface, port.name)
-            or same_port(n.local_interface, port.canonical_name)
+            if n.remote_system
+            and (
+                same_port(n.local_interface, port.name)
+                or same_port(n.local_interface, port.canonical_name)
+            )
         ]
         if not here:
-            return None
+            return None  # no neighbour, or one that sends no system name: nothing to check
         if any(
             hostkey(n.remote_system) == hostkey(other.device)
-            and same_port(n.remote_port, other.interface)
+            and (not port_name(n.remote_port) or same_port(n.remote_port, other.interface))
             for n in here
         ):
             return True

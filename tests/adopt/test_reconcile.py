@@ -282,3 +282,20 @@ def test_a_device_without_a_loopback_gets_one_from_the_plan() -> None:
     assert [(c.kind, c.device, c.interface) for c in again.conflicts] == [
         ("contradicts-imported", "cm-tanthanh-r1", "lo")
     ]
+
+
+@pytest.mark.parametrize(
+    ("system", "port"),
+    [("cm-anxuyen-r1", "520"), ("cm-anxuyen-r1", "fe:d6:fb:0d:b2:32"), ("", "eth7")],
+)
+def test_lldp_without_a_port_name_or_a_system_name_does_not_contradict(
+    system: str, port: str
+) -> None:
+    """Some devices send an ifIndex or a MAC as the port id, or no system name: that says
+    nothing about which interface it is, so only what it does say is checked."""
+    sot, plan = sot_and_plan()
+    devices = samples("frr")
+    hub = device(devices, "hub-01-r1")
+    lldp = [Neighbor(local_interface="eth1", remote_system=system, remote_port=port)]
+    result = reconcile(sot, plan, replace(devices, hub.model_copy(update={"neighbors": lldp})))
+    assert result.conflicts == []

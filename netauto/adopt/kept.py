@@ -74,17 +74,17 @@ class Kept:
         )
 
 
-def interfaces(kept: Kept, planned: Collection[str]) -> list[ImportedInterface]:
+def interfaces(kept: Kept, matched: Collection[str]) -> list[ImportedInterface]:
     """Description, secondaries and shutdown of every interface that has one of them.
 
-    ``planned``: the interface names the plan gives the device; a primary address on any
-    other interface cannot be kept (the SoT has no link or LAN for it).
+    ``matched``: the device's interfaces (canonical names) matched to the plan's; a primary
+    address on any other interface cannot be kept (the SoT has no link or LAN for it).
     """
     found: list[ImportedInterface] = []
     for item in kept.device.interfaces:
         name = item.canonical_name
         primary = primary_ipv4(item)
-        if primary is not None and name not in planned and not item.is_loopback:
+        if primary is not None and name not in matched:
             kept.lost(
                 f"address {primary}",
                 "on an interface the SoT does not model: add a link or a LAN for it to the "

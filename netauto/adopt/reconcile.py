@@ -341,7 +341,9 @@ class _Run:
         kept = legacy.Kept(obs)
         entry = ImportedDevice(
             loopback=loopback,
-            interfaces=legacy.interfaces(kept, [i.name for i in plan.interfaces]),
+            interfaces=legacy.interfaces(
+                kept, {port.canonical_name for (h, _), port in self.ports.items() if h == host}
+            ),
             static_routes=legacy.static_routes(kept),
             filters=legacy.filter_lists(kept),
             ospf=legacy.ospf(kept),

@@ -41,13 +41,20 @@ class LedgerState:
 
 
 def ledger_state(inventory: Path) -> LedgerState:
-    """Read the ledger of the SoT at ``inventory`` without refusing a lost one."""
+    """Read the ledger of the SoT at ``inventory`` without refusing a lost one.
+
+    Raises:
+        InputError: the ledger is of a version this netauto does not know (written by a
+            newer one: not lost, and not to be overwritten).
+    """
     path = ledger_path(inventory)
     if not path.exists():
         return LedgerState(path, None, "missing")
     try:
         return LedgerState(path, load_ledger(path))
     except InputError as exc:
+        if any(p.message.startswith("unsupported ledger version") for p in exc.problems):
+            raise
         empty = any(p.message == "the ledger is empty" for p in exc.problems)
         why = "empty" if empty else f"unreadable: {exc.problems[0].message}"
         return LedgerState(path, None, why)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from netauto.cli import output as ui
 from netauto.cli.options import credentials_option, lab_prefix_option, open_target, settings
 from netauto.errors import CheckFailed, InputError, Problem
+
+if TYPE_CHECKING:
+    from netauto.adopt.models import ImportResult, Observation
+    from netauto.adopt.run import ImportPlan
+    from netauto.sot.source import LoadedSoT
 
 IMPORT_HELP = """Read the running network and fix its IPv4 numbering in the SoT, so that
 `netauto plan` keeps every address the province already uses and only adds IPv6.
@@ -55,7 +60,7 @@ written. Exit 0: no conflict (written with --write); 2: bad input.
 """
 
 
-def _conflict_lines(result: Any) -> None:
+def _conflict_lines(result: ImportResult) -> None:
     for conflict in result.conflicts:
         ui.write(f"conflict: {conflict}", stderr=True)
 
@@ -70,7 +75,7 @@ def count(number: int, what: str, plural: str = "") -> str:
     return f"{number} {what if number == 1 else plural or what + 's'}"
 
 
-def _summary(plan: Any) -> str:
+def _summary(plan: ImportPlan) -> str:
     stats = plan.result.stats
     parts = [
         count(stats.devices, "device") + (f", {count(stats.vms, 'VM')}" if stats.vms else ""),
@@ -82,7 +87,7 @@ def _summary(plan: Any) -> str:
     return ", ".join(parts)
 
 
-def _as_json(plan: Any, written: list[Path]) -> str:
+def _as_json(plan: ImportPlan, written: list[Path]) -> str:
     result = plan.result
     data = {
         "source": result.imported.source,
@@ -92,7 +97,7 @@ def _as_json(plan: Any, written: list[Path]) -> str:
         "ledger": {
             "path": str(plan.ledger.path),
             "lost": plan.ledger.lost,
-            "rebuilt": plan.fresh_ledger is not None and plan.ledger.path in written,
+            "rebuilt": plan.ledger.path in written,
         },
         "stats": result.stats.model_dump(),
         "conflicts": [c.model_dump() | {"text": str(c)} for c in result.conflicts],
@@ -104,11 +109,20 @@ def _as_json(plan: Any, written: list[Path]) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False)
 
 
-def _read(loaded: Any, source: dict[str, Any], quiet: bool) -> Any:
+def _read(
+    loaded: LoadedSoT,
+    *,
+    directory: Path | None,
+    target: str,
+    lab_prefix: str | None,
+    credentials: Path | None,
+    workers: int,
+    vms: bool,
+    quiet: bool,
+) -> Observation:
     """The observation, with a progress bar on stderr while devices are read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    directory: Path | None = source["from_configs"]
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         console=ui.err, transient=True, disable=quiet,
@@ -125,18 +139,16 @@ def _read(loaded: Any, source: dict[str, Any], quiet: bool) -> Any:
             return read_configs(directory, loaded.sot, done=one_file)
         from netauto.adopt.live import read_live
 
-        where = open_target(source["target"], source["lab_prefix"], source["credentials"])
+        where = open_target(target, lab_prefix, credentials)
         held = where.hosts()
-        total = len(held) if held is not None else None
+        total = sum(vms or k != "vm" for k in held.values()) if held is not None else None
         bar = progress.add_task(f"reading devices ({where.name})", total=total)
 
         def one_host(name: str) -> None:
             with lock:
                 progress.advance(bar)
 
-        return read_live(
-            where, loaded.sot, workers=source["workers"], vms=source["vms"], done=one_host
-        )
+        return read_live(where, loaded.sot, workers=workers, vms=vms, done=one_host)
 
 
 def register(app: typer.Typer) -> None:
@@ -179,10 +191,10 @@ def register(app: typer.Typer) -> None:
                                      "--target reads the network, --from-configs reads files"),
             )  # fmt: skip
         loaded = load_sot(settings(ctx).inventory)
-        source = {"target": target or "lab", "from_configs": from_configs,
-                  "lab_prefix": lab_prefix, "credentials": credentials,
-                  "workers": workers, "vms": not no_vms}  # fmt: skip
-        observation = _read(loaded, source, quiet=fmt == "json")
+        observation = _read(
+            loaded, directory=from_configs, target=target or "lab", lab_prefix=lab_prefix,
+            credentials=credentials, workers=workers, vms=not no_vms, quiet=fmt == "json",
+        )  # fmt: skip
         plan = prepare(loaded, observation)
         result = plan.result
         if fmt == "json":

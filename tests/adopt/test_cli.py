@@ -137,3 +137,13 @@ def test_help_teaches_with_examples(cli: Cli) -> None:
 def test_the_readme_documents_the_verb() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert "### `netauto import`" in readme and "--from-configs DIR" in readme
+
+
+def test_a_ledger_of_an_unknown_version_is_not_taken_for_lost(
+    sot_dir: Path, frr_dir: Path, cli: Cli
+) -> None:
+    ledger = sot_dir / "allocations.yml"
+    ledger.write_text("version: 99\n")
+    result = cli("-i", sot_dir, "import", "--from-configs", frr_dir, "--write")
+    assert result.code == 2 and "unsupported ledger version 99" in result.err
+    assert ledger.read_text() == "version: 99\n" and not (sot_dir / "imported.yml").exists()

@@ -34,6 +34,7 @@ app = typer.Typer(
         "Source of truth → IPv6 dual-stack plan → configs → safe push → verified, auditable "
         "connectivity, for a province's dedicated data network.\n\n"
         "Pipeline: validate/inventory → plan → render → diff/push → verify → report; "
+        "`import` adopts a running province (its IPv4 numbering and legacy configuration); "
         "`lab` runs a virtual copy of the province to push to and verify against. "
         "The global options -i/--inventory and --state-dir may come before or after the verb."
     ),
@@ -107,6 +108,7 @@ def _reflow_help(typer_app: typer.Typer) -> None:
 VERBS = {
     "validate": "sot", "inventory": "sot", "init": "init", "plan": "plan", "render": "render",
     "diff": "push", "push": "push", "verify": "verify", "report": "report", "lab": "lab",
+    "import": "adopt",
 }  # fmt: skip
 """Which module of ``netauto.cli`` registers each verb: a run imports only what it needs."""
 _registered: set[str] = set()

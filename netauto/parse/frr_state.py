@@ -513,3 +513,170 @@ def reload_added(frr_reload_test: str) -> str:
     text = reload_diff(frr_reload_test)
     start = text.find("Lines To Add")
     return text[start:].strip() if start >= 0 else ""
+
+
+_CAPABILITIES = {
+    "other": "other",
+    "repeater": "repeater",
+    "bridge": "bridge",
+    "wlan": "wlan-access-point",
+    "router": "router",
+    "telephone": "telephone",
+    "docsis": "docsis-cable-device",
+    "station": "station",
+}
+"""lldpd's capability names → Napalm's (``get_lldp_neighbors_detail``)."""
+
+
+def _lldp_items(value: Any) -> list[tuple[str, JSON]]:
+    """``(name, body)`` pairs of an lldpd JSON collection.
+
+    lldpcli's ``-f json`` writes a collection of one as a mapping and of several as a list
+    of one-key mappings; both give the same pairs here.
+
+    Examples:
+        >>> _lldp_items({"eth0": {"rid": "1"}})
+        [('eth0', {'rid': '1'})]
+        >>> _lldp_items([{"eth1": {"rid": "1"}}, {"eth1": {"rid": "2"}}])
+        [('eth1', {'rid': '1'}), ('eth1', {'rid': '2'})]
+        >>> _lldp_items(None)
+        []
+    """
+    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    return [
+        (str(name), body if isinstance(body, dict) else {})
+        for item in items
+        if isinstance(item, dict)
+        for name, body in item.items()
+    ]
+
+
+def _lldp_neighbour(body: JSON) -> tuple[str, JSON, JSON]:
+    """The system name, the chassis and the port of one lldpd neighbour entry.
+
+    A chassis that sends no system name is written without its name level
+    (``{"id": {...}, ...}``): its name is then ``""``.
+
+    Examples:
+        >>> _lldp_neighbour({"chassis": {"r2": {"id": {"value": "aa"}}},
+        ...                  "port": {"id": {"type": "ifname", "value": "eth0"}}})
+        ('r2', {'id': {'value': 'aa'}}, {'id': {'type': 'ifname', 'value': 'eth0'}})
+        >>> _lldp_neighbour({"chassis": {"id": {"value": "aa"}}})[0]
+        ''
+    """
+    chassis = body.get("chassis")
+    port = body.get("port")
+    port = port if isinstance(port, dict) else {}
+    if not isinstance(chassis, dict) or "id" in chassis:
+        return "", chassis if isinstance(chassis, dict) else {}, port
+    named = _lldp_items(chassis)
+    return (named[0][0], named[0][1], port) if named else ("", {}, port)
+
+
+def _lldp_value(data: Any) -> str:
+    """The ``value`` of an lldpd id (``{"type": ..., "value": ...}``), or a plain string.
+
+    Examples:
+        >>> _lldp_value({"type": "ifname", "value": "eth0"}), _lldp_value("eth1"), _lldp_value(None)
+        ('eth0', 'eth1', '')
+    """
+    if isinstance(data, dict):
+        return str(data.get("value", ""))
+    return str(data) if isinstance(data, str) else ""
+
+
+def _lldp_port(port: JSON) -> str:
+    """The neighbour's port as Napalm names it: its id when that is an interface name (or a
+    local name), else its description, else whatever id it sent.
+
+    Examples:
+        >>> _lldp_port({"id": {"type": "ifname", "value": "eth0"}, "descr": "uplink"})
+        'eth0'
+        >>> _lldp_port({"id": {"type": "mac", "value": "aa:bb:cc:dd:ee:ff"}, "descr": "Gi0/1"})
+        'Gi0/1'
+    """
+    ident = port.get("id")
+    kind = ident.get("type", "") if isinstance(ident, dict) else ""
+    value = _lldp_value(ident)
+    if kind in ("ifname", "local", "ifalias") or not port.get("descr"):
+        return value
+    return str(port["descr"])
+
+
+def lldp_neighbors(lldpcli: JSON) -> dict[str, list[models.LLDPNeighborDict]]:
+    """Napalm ``get_lldp_neighbors`` from ``lldpcli -f json show neighbors``.
+
+    Examples:
+        >>> lldp_neighbors({"lldp": {"interface": {"eth0": {
+        ...     "chassis": {"hub-01-r1": {"id": {"type": "mac", "value": "3e:a1"}}},
+        ...     "port": {"id": {"type": "ifname", "value": "eth1"}, "descr": "eth1"}}}}})
+        {'eth0': [{'hostname': 'hub-01-r1', 'port': 'eth1'}]}
+        >>> lldp_neighbors({"lldp": {}})
+        {}
+    """
+    result: dict[str, list[models.LLDPNeighborDict]] = {}
+    lldp = lldpcli.get("lldp")
+    for local, body in _lldp_items(lldp.get("interface") if isinstance(lldp, dict) else None):
+        name, _, port = _lldp_neighbour(body)
+        result.setdefault(local, []).append({"hostname": name, "port": _lldp_port(port)})
+    return result
+
+
+def lldp_neighbors_detail(
+    lldpcli: JSON, interface: str = ""
+) -> dict[str, list[models.LLDPNeighborDetailDict]]:
+    """Napalm ``get_lldp_neighbors_detail`` from ``lldpcli -f json show neighbors`` (the
+    plain listing already carries every field Napalm asks for); ``interface``: only that
+    local port.
+
+    Examples:
+        >>> detail = lldp_neighbors_detail({"lldp": {"interface": {"eth0": {
+        ...     "chassis": {"r2": {"id": {"type": "mac", "value": "3e:a1"}, "descr": "Debian",
+        ...                 "capability": [{"type": "Bridge", "enabled": False},
+        ...                                {"type": "Router", "enabled": True}]}},
+        ...     "port": {"id": {"type": "ifname", "value": "eth1"}, "descr": "to r1"}}}}})
+        >>> detail["eth0"][0]  # doctest: +NORMALIZE_WHITESPACE
+        {'parent_interface': '', 'remote_port': 'eth1', 'remote_port_description': 'to r1',
+         'remote_chassis_id': '3e:a1', 'remote_system_name': 'r2',
+         'remote_system_description': 'Debian', 'remote_system_capab': ['bridge', 'router'],
+         'remote_system_enable_capab': ['router']}
+    """
+    result: dict[str, list[models.LLDPNeighborDetailDict]] = {}
+    lldp = lldpcli.get("lldp")
+    for local, body in _lldp_items(lldp.get("interface") if isinstance(lldp, dict) else None):
+        if interface and local != interface:
+            continue
+        name, chassis, port = _lldp_neighbour(body)
+        raw = chassis.get("capability", [])
+        capabilities = [c for c in (raw if isinstance(raw, list) else [raw]) if isinstance(c, dict)]
+        names = [_CAPABILITIES.get(str(c.get("type", "")).lower(), "other") for c in capabilities]
+        result.setdefault(local, []).append(
+            {
+                "parent_interface": "",
+                "remote_port": _lldp_value(port.get("id")),
+                "remote_port_description": str(port.get("descr", "")),
+                "remote_chassis_id": _lldp_value(chassis.get("id")),
+                "remote_system_name": name,
+                "remote_system_description": str(chassis.get("descr", "")),
+                "remote_system_capab": names,
+                "remote_system_enable_capab": [
+                    n for n, c in zip(names, capabilities, strict=True) if c.get("enabled")
+                ],
+            }
+        )
+    return result
+
+
+def lldpd_absent(rc: int, stderr: str) -> bool:
+    """Whether ``lldpcli`` failed because the box runs no LLDP daemon (not installed, or
+    its socket does not answer): the box then has no neighbours to report.
+
+    Examples:
+        >>> lldpd_absent(127, "sh: 1: lldpcli: not found")
+        True
+        >>> lldpd_absent(1, "[WARN/control] unable to connect to socket /run/lldpd.socket")
+        True
+        >>> lldpd_absent(1, "something else")
+        False
+    """
+    return rc == 127 or "unable to connect to socket" in stderr

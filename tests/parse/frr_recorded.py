@@ -1,6 +1,8 @@
 """Output recorded from FRR 8.4.4 (two routers, eBGP over IPv4 and IPv6), one folder per
 Napalm getter under ``fixtures/frr/``: read by the parser tests here and by the FRR driver's
-contract tests (``tests/drivers/frr/test_driver.py``)."""
+contract tests (``tests/drivers/frr/test_driver.py``). ``get_lldp_neighbors/`` holds
+``lldpcli -f json show neighbors`` (lldpd 1.0.16) of three routers of the legacy lab
+(``netauto lab up --legacy`` on tests/data/tiny), and of a port with no neighbour."""
 
 from __future__ import annotations
 

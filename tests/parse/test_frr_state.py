@@ -176,3 +176,52 @@ def test_running_config_text_of_recorded_show_running_config() -> None:
     text = parse.running_config_text(fixture_text("get_config", "show_running_config.txt"))
     assert text.startswith("!\nfrr version 8.4.4")
     assert "Building configuration" not in text and "Current configuration" not in text
+
+
+# LLDP: ``lldpcli -f json show neighbors`` recorded in the legacy lab (``netauto lab up
+# --legacy`` on tests/data/tiny; lldpd 1.0.16, port ids are interface names).
+
+
+def test_lldp_neighbors_of_the_hub_from_recorded_lldpcli() -> None:
+    result = parse.lldp_neighbors(fixture_json("get_lldp_neighbors", "hub-01-r1.json"))
+    assert result == {
+        "eth0": [{"hostname": "dc-core-r1", "port": "eth1"}],
+        "eth1": [{"hostname": "cm-anxuyen-r1", "port": "eth0"}],
+        "eth2": [{"hostname": "cm-lyvanlam-r1", "port": "eth0"}],
+        "eth3": [{"hostname": "cm-tanthanh-r1", "port": "eth0"}],
+    }
+
+
+def test_lldp_one_neighbour_is_a_mapping_not_a_list_in_lldpcli_json() -> None:
+    """lldpcli writes a lone interface as a mapping: read the same as a list of one."""
+    result = parse.lldp_neighbors(fixture_json("get_lldp_neighbors", "cm-anxuyen-r1.json"))
+    assert result == {"eth0": [{"hostname": "hub-01-r1", "port": "eth1"}]}
+
+
+def test_lldp_no_neighbours_is_empty() -> None:
+    assert parse.lldp_neighbors(fixture_json("get_lldp_neighbors", "none.json")) == {}
+    assert parse.lldp_neighbors_detail(fixture_json("get_lldp_neighbors", "none.json")) == {}
+
+
+def test_lldp_several_neighbours_on_one_port_are_all_listed() -> None:
+    one = fixture_json("get_lldp_neighbors", "hub-01-r1.json")["lldp"]["interface"][0]
+    assert list(one) == ["eth1"]
+    two = {"eth1": dict(one["eth1"], chassis={"sw9": {"id": {"type": "mac", "value": "aa"}}})}
+    result = parse.lldp_neighbors({"lldp": {"interface": [one, two]}})
+    assert result == {
+        "eth1": [{"hostname": "cm-anxuyen-r1", "port": "eth0"}, {"hostname": "sw9", "port": "eth0"}]
+    }
+
+
+def test_lldp_neighbors_detail_from_recorded_lldpcli() -> None:
+    result = parse.lldp_neighbors_detail(fixture_json("get_lldp_neighbors", "dc-core-r1.json"))
+    assert list(result) == ["eth1"]
+    (hub,) = result["eth1"]
+    assert hub["remote_system_name"] == "hub-01-r1" and hub["remote_port"] == "eth0"
+    assert hub["remote_port_description"] == "eth0"
+    assert hub["remote_chassis_id"].count(":") == 5
+    assert hub["remote_system_description"].startswith("Debian GNU/Linux")
+    assert hub["remote_system_capab"] == ["bridge", "router", "wlan-access-point", "station"]
+    assert "router" in hub["remote_system_enable_capab"]
+    only = parse.lldp_neighbors_detail(fixture_json("get_lldp_neighbors", "hub-01-r1.json"), "eth2")
+    assert list(only) == ["eth2"]

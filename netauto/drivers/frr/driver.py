@@ -3,7 +3,8 @@
 The box is reached over SSH (:mod:`~netauto.drivers.frr.transport`: Netmiko's connection,
 exec channels, no prompt scraping); what runs there is built by
 :mod:`~netauto.drivers.frr.scripts`, and what it prints is read by :mod:`netauto.parse.frr_state`.
-State is read with ``vtysh -c '... json'`` and ``ip -j``.
+State is read with ``vtysh -c '... json'``, ``ip -j`` and (LLDP neighbours, from lldpd)
+``lldpcli -f json``.
 
 Configuration follows FRR's own tools:
 
@@ -55,6 +56,8 @@ from netauto.parse import frr_state as parse
 COMMIT_LIMIT = 300
 """Seconds a reload, a comparison or a commit may take on the box (frr-reload.py is slow on
 large configurations)."""
+LLDP_NEIGHBORS = "lldpcli -f json show neighbors"
+"""The LLDP neighbour table of lldpd (the LLDP daemon FRR boxes run beside FRR)."""
 
 
 class FRRDriver(NetworkDriver):  # type: ignore[misc]
@@ -204,6 +207,34 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         if rc != 0:
             raise CommandErrorException(f"{self.hostname}: {scripts.ADDRESSES}: {err}")
         return parse.interfaces_ip(json.loads(out or "[]"))
+
+    def _lldp_json(self) -> Any:
+        """lldpd's neighbour table as JSON; ``{}`` on a box without a running lldpd."""
+        rc, out, err = self._run(LLDP_NEIGHBORS)
+        if rc != 0 and parse.lldpd_absent(rc, err):
+            return {}
+        if rc != 0:
+            raise CommandErrorException(f"{self.hostname}: {LLDP_NEIGHBORS}: {err or out}")
+        try:
+            return json.loads(out or "{}")
+        except json.JSONDecodeError as exc:
+            raise CommandErrorException(
+                f"{self.hostname}: {LLDP_NEIGHBORS!r} did not return JSON: {out[:200]}"
+            ) from exc
+
+    def get_lldp_neighbors(self) -> dict[str, list[models.LLDPNeighborDict]]:
+        """LLDP neighbours per local port, from lldpd (``lldpcli -f json show neighbors``).
+
+        A box without lldpd (not installed or not running) has no neighbours: ``{}``.
+        """
+        return parse.lldp_neighbors(self._lldp_json())
+
+    def get_lldp_neighbors_detail(
+        self, interface: str = ""
+    ) -> dict[str, list[models.LLDPNeighborDetailDict]]:
+        """LLDP neighbours with chassis id, descriptions and capabilities (``interface``:
+        only that local port), from the same lldpd table as :meth:`get_lldp_neighbors`."""
+        return parse.lldp_neighbors_detail(self._lldp_json(), interface)
 
     def get_bgp_neighbors(self) -> dict[str, models.BGPStateNeighborsPerVRFDict]:
         """BGP sessions per VRF (``global`` for the default VRF).

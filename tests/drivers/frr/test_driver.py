@@ -61,6 +61,7 @@ RECORDINGS: list[tuple[str, str]] = [
     ("ping -6 -c 5 -W 2 -t 255 -s 100 fd00:12::2", "ping/ping_v6.txt"),
     ("traceroute -4 -n -q 3 -w 2 -m 255 10.255.0.2", "traceroute/traceroute_v4.txt"),
     ("traceroute -6 -n -q 3 -w 2 -m 255 fd00:ff::2", "traceroute/traceroute_v6.txt"),
+    ("lldpcli -f json show neighbors", "get_lldp_neighbors/hub-01-r1.json"),
 ]
 RECORDED = dict(RECORDINGS)
 
@@ -144,6 +145,57 @@ def test_get_config(device: RecordedFRR) -> None:
     for store in ("running", "startup", "candidate"):
         only = device.get_config(retrieve=store)
         assert all(only[k] == "" for k in only if k != store)
+
+
+def test_get_lldp_neighbors(device: RecordedFRR) -> None:
+    neighbours = device.get_lldp_neighbors()
+    assert len(neighbours) > 0
+    for entries in neighbours.values():
+        for neighbour in entries:
+            assert helpers.test_model(models.LLDPNeighborDict, neighbour)
+    assert neighbours["eth1"] == [{"hostname": "cm-anxuyen-r1", "port": "eth0"}]
+
+
+def test_get_lldp_neighbors_detail(device: RecordedFRR) -> None:
+    detail = device.get_lldp_neighbors_detail()
+    assert len(detail) > 0
+    for entries in detail.values():
+        for neighbour in entries:
+            assert helpers.test_model(models.LLDPNeighborDetailDict, neighbour)
+    assert list(device.get_lldp_neighbors_detail("eth3")) == ["eth3"]
+
+
+class NoLLDPD(FRRDriver):
+    """A box whose lldpcli answers with ``answer`` (exit status, stdout, stderr)."""
+
+    def __init__(self, answer: tuple[int, str, str]) -> None:
+        super().__init__("r9", "root", "")
+        self.answer = answer
+
+    def _run(
+        self, command: str, stdin: bytes | None = None, timeout: float | None = None
+    ) -> tuple[int, str, str]:
+        assert command == "lldpcli -f json show neighbors"
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (127, "", "sh: 1: lldpcli: not found\n"),
+        (1, "", "[WARN/control] unable to connect to socket /run/lldpd.socket: No such file\n"),
+    ],
+)
+def test_a_box_without_lldpd_has_no_lldp_neighbours(answer: tuple[int, str, str]) -> None:
+    assert NoLLDPD(answer).get_lldp_neighbors() == {}
+    assert NoLLDPD(answer).get_lldp_neighbors_detail() == {}
+
+
+def test_other_lldpcli_failures_raise() -> None:
+    with pytest.raises(CommandErrorException, match="permission denied"):
+        NoLLDPD((1, "", "permission denied")).get_lldp_neighbors()
+    with pytest.raises(CommandErrorException, match="did not return JSON"):
+        NoLLDPD((0, "Interface: eth0", "")).get_lldp_neighbors()
 
 
 @pytest.mark.parametrize("destination", ["10.0.12.2", "fd00:12::2"])

@@ -163,7 +163,7 @@ FILTERS: dict[str, dict[str, list[tuple[str, str, int, list[str]]]]] = {
     "huawei_vrp": {
         "dc-core-r1": [
             ("access-list", "2000", 3, ["user-interface vty 0 4"]),
-            ("access-list", "2001", 3, ["ospf 1"]),
+            ("access-list", "2010", 3, ["ospf 1"]),
             ("access-list", "3000", 5, ["interface Vlanif100"]),
         ],
         "hub-01-r1": [

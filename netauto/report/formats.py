@@ -493,8 +493,8 @@ def migration_markdown(data: MigrationReportData) -> str:
         "",
     ]
     lines += _table(
-        ["Commune", "Hub", "Router", "IPv4 before", *data.wave_names, "Rolled back",
-         "IPv6 from", "Dual-stack after"],
+        ["Commune", "Hub", "Router", "IPv4 before", *data.wave_names, "Outcome",
+         "Rolled back", "IPv6 from (UTC)", "Dual-stack after"],
         [
             [
                 c.name, c.hub_name, c.router,
@@ -504,8 +504,9 @@ def migration_markdown(data: MigrationReportData) -> str:
                     + (" *" if w.own else "") + (" ↺" if w.rolled_back else "")
                     for w in c.wave_cells()
                 ),
-                f"yes ({c.rolled_back_in})" if c.rolled_back else "no",
-                c.ipv6_from, _after(c.dual_stack_after, c.ipv4_after, c.ipv6_after),
+                c.outcome, f"yes ({c.rolled_back_in})" if c.rolled_back else "no",
+                clock(c.ipv6_from) if c.ipv6_from else None,
+                _after(c.dual_stack_after, c.ipv4_after, c.ipv6_after),
             ]
             for c in data.communes
         ],

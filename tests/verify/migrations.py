@@ -15,6 +15,7 @@ are the baseline, every wave and the tail), then turned into the history's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -33,8 +34,9 @@ from netauto.push.guard import (
 )
 from netauto.sot.models import SoT
 from netauto.verify.migration import MigrationRun
-from netauto.verify.models import RunInfo
+from netauto.verify.models import RunInfo, Status, VerifyRun
 from tests.conftest import TINY
+from tests.report.factory import run_from_sot
 
 COMMUNES = {  # commune → the router of its probe LAN
     "phuong-an-xuyen": "cm-anxuyen-r1",
@@ -185,3 +187,15 @@ def broken(run_info: RunInfo | None = None) -> MigrationRun:
     sot, plan = tiny()
     results, report = broken_rollout()
     return migration_run(run_info or info(), sot, plan, results, report)
+
+
+def verify_run(
+    started: str = "2025-11-03T02:05:00+00:00",
+    target: str = "lab",
+    sot_sha256: str = "cd" * 32,
+    statuses: Mapping[tuple[str, str, str], Status] | None = None,
+) -> VerifyRun:
+    """A verify run of the tiny SoT, by default on the migrations' target and SoT."""
+    sot, _ = tiny()
+    run = run_from_sot(sot, statuses, started=started, target=target)
+    return run.model_copy(update={"info": run.info.model_copy(update={"sot_sha256": sot_sha256})})

@@ -5,6 +5,7 @@ as a migration run."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -202,3 +203,103 @@ def test_an_unguarded_push_stores_no_migration(cli: Cli, tmp_path: Path, monkeyp
     assert res.code == 0, res.err
     assert "migration run" not in res.err
     assert not (state / "history.sqlite").exists()
+
+
+class FakeTime:
+    """The guard's clock and sleep; sleeping plays the prober: one probe per active flow and
+    0.5 s tick, IPv4 lost while the flow's router is in ``broken``."""
+
+    def __init__(self, plan: Any, ledger: Any) -> None:
+        self.now = 1_762_135_200.0  # 2025-11-03 02:00:00 UTC
+        self.plan, self.ledger = plan, ledger
+        self.active = {i for i, f in enumerate(plan.flows) if f.family == "ipv4"}
+        self.broken: set[str] = set()
+        self.lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self.lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Only one thread sleeps at a time (the one taking a verdict); the ledger is fed
+        outside the lock, as its listener takes the guard's own lock."""
+        with self.lock:
+            now = self.now
+        until = now + seconds
+        while self.ledger.complete_until < until:
+            start = max(self.ledger.complete_until, now - 0.5)
+            self.ledger.add(start, 0.5, {
+                str(i): [1, int(f.family == "ipv4" and f.router in self.broken)]
+                for i, f in enumerate(self.plan.flows) if i in self.active
+            })  # fmt: skip
+        with self.lock:
+            self.now = until
+
+    def activate(self, flows: list[int]) -> None:
+        self.active.update(flows)
+
+    def close(self) -> dict[str, float]:
+        return {"sent": 1.0}
+
+
+def test_the_real_guards_report_is_stored_as_recorded(tmp_path: Path) -> None:
+    """The guard itself (real gates, ledger and verdicts; clock and prober simulated) makes
+    the report; the CLI's builder stores what it says."""
+    from netauto.cli.push import migration_run
+    from netauto.push import guard as g
+    from netauto.push.core import DeviceResult
+    from netauto.verify.history import load_migration, save_migration
+    from tests.verify.migrations import COMMUNES, info, tiny
+
+    target = g.ProbeTarget(vm="dc-lgsp-01", address="10.96.2.10", services=["lgsp"])
+    plan = g.ProbePlan(flows=[
+        g.ProbeFlow(commune=c, router=r, family=family, origin="client", source="",
+                    client=f"c-{r}-office", targets=[target])
+        for c, r in COMMUNES.items() for family in ("ipv4", "ipv6")
+    ])  # fmt: skip
+    ledger = g.Ledger({i: g.FlowKey(f.commune, f.router, f.family)
+                       for i, f in enumerate(plan.flows)})  # fmt: skip
+    fake = FakeTime(plan, ledger)
+    guard = g.Guard(plan, 0, fake, ledger, margin=2.0, wait=1.0, clock=fake.clock,
+                    sleep=fake.sleep)  # fmt: skip
+    assert guard.baseline(2.0).ok
+    results: list[DeviceResult] = []
+    waves = [("canary", ["cm-anxuyen-r1"]), ("batch 1", ["cm-lyvanlam-r1", "cm-tanthanh-r1"])]
+    for name, hosts in waves:
+        fake.broken = {"cm-lyvanlam-r1"} if name == "batch 1" else set()
+        guard.begin_wave(name, hosts)
+        vetoes: dict[str, str | None] = {}
+
+        def device(host: str, vetoes: dict[str, str | None] = vetoes) -> None:
+            guard.committing(host)
+            vetoes[host] = guard.hold(host)
+
+        threads = [threading.Thread(target=device, args=(h,)) for h in hosts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        wave = [DeviceResult(host=h, platform="frr", stage=name,
+                             outcome="committed" if vetoes[h] is None else "rolled-back",
+                             rolled_back=vetoes[h] is not None, error=vetoes[h] or "")
+                for h in hosts]  # fmt: skip
+        results += wave
+        fake.broken = set()  # the wave's commit-confirms are reverted
+        if not guard.end_wave(name, wave):
+            break
+    report = guard.finish(tail=1.0)
+    assert report.stopped.startswith("guard: batch 1: IPv4 probes lost ")
+
+    sot, plan_ = tiny()
+    run_id = save_migration(tmp_path, migration_run(info(), sot, plan_, results, report))
+    stored = load_migration(tmp_path, run_id).run
+    assert [w.name for w in stored.windows()] == ["baseline", "canary", "batch 1", "after"]
+    x = next(c for c in stored.communes if c.commune == "phuong-ly-van-lam")
+    assert x.rolled_back_in == "batch 1"
+    assert x.window("batch 1").ipv4.lost > 0 and x.window("canary").ipv4.lost == 0
+    assert x.window("baseline").ipv4.sent > 0 and x.window("after").ipv4.lost == 0
+    assert stored.waves[1].over == ["phuong-ly-van-lam"] and stored.waves[1].rolled_back
+    first = next(c for c in stored.communes if c.commune == "phuong-an-xuyen")
+    assert first.ipv6_from is not None and first.window("batch 1").ipv6.sent > 0
+    assert stored.stopped == report.stopped
+    assert stored.waves[1].start == report.waves[1].start.isoformat()

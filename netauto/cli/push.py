@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich import box
@@ -23,6 +23,14 @@ from netauto.cli.options import (
 )
 from netauto.cli.output import err, out, write
 from netauto.errors import CheckFailed, InputError, Problem
+
+if TYPE_CHECKING:
+    from netauto.plan.models import Plan
+    from netauto.push.core import DeviceResult
+    from netauto.push.guard import GuardReport, WaveReport
+    from netauto.sot.models import SoT
+    from netauto.verify.migration import MigrationRun, MigrationWindow, WindowKind
+    from netauto.verify.models import RunInfo
 
 CONFIGS_HELP = "Rendered configs to push (written by `netauto render`)."
 
@@ -56,7 +64,9 @@ per second, IPv4 throughout and IPv6 from the end of the commune's own wave. A w
 devices commit and pass their post-checks, then wait for the wave's verdict: a commune
 that lost more than --max-loss IPv4 probes (default 0) during the wave rolls the whole wave
 back, and the rollout stops with the communes and the time window named. IPv6 loss is
-shown and kept, not judged. Not available yet on targets without LAN clients (prod).
+shown and kept, not judged. The guarded rollout is stored in the run history as a migration
+run (also when the guard stopped it): `netauto report --run N` shows it per commune. Not
+available yet on targets without LAN clients (prod).
 
 [bold]Examples[/]
 
@@ -239,6 +249,7 @@ def _run(
                           prune_legacy=prune_legacy)  # fmt: skip
     probes = _probe_plan(loaded.sot, plan, where) if guard else None
     report = None
+    started = audit.now()
     with push_lock(opts.state_dir):
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -291,6 +302,8 @@ def _run(
                     write(f"{r.host}: refused: {r.error}")
         if report is not None:
             out.print(_guard_table(report))
+    if report is not None:
+        _save_migration(ctx, loaded, plan, target, started, results, report)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.outcome] = counts.get(r.outcome, 0) + 1
@@ -355,6 +368,105 @@ def _guarded(progress: Progress, probes: Any, max_loss: int, rollout: Any) -> tu
         guard.finish(tail=0)
         raise
     return results, guard.finish()
+
+
+def _save_migration(
+    ctx: typer.Context,
+    loaded: Any,
+    plan: Plan,
+    target: str,
+    started: str,
+    results: list[DeviceResult],
+    report: GuardReport,
+) -> int:
+    """Store the guarded rollout in the run history and say where its report is."""
+    from netauto import __version__
+    from netauto.cli.verify import sot_digest
+    from netauto.push.audit import now, who
+    from netauto.verify.history import save_migration
+    from netauto.verify.migration import summary_line
+    from netauto.verify.models import RunInfo
+
+    sot = loaded.sot
+    info = RunInfo(
+        started=started, finished=now(), target=target, province=sot.province.name,
+        province_code=sot.province.code, inventory=str(settings(ctx).inventory),
+        sot_sha256=sot_digest(loaded.files), netauto_version=__version__, operator=who(),
+    )  # fmt: skip
+    record = migration_run(info, sot, plan, results, report)
+    run_id = save_migration(settings(ctx).state_dir, record)
+    err.print(f"migration run {run_id}: {summary_line(record)}; report: netauto report --run "
+              f"{run_id}", markup=False, highlight=False)  # fmt: skip
+    return run_id
+
+
+def migration_run(
+    info: RunInfo, sot: SoT, plan: Plan, results: list[DeviceResult], report: GuardReport
+) -> MigrationRun:
+    """The history's record of a guarded rollout: the push's results and the guard's report
+    restated as a :class:`~netauto.verify.migration.MigrationRun` (push and verify never
+    import each other; the command line is where they meet)."""
+    from netauto.verify.migration import (
+        CommuneWindow,
+        GuardSettings,
+        MigrationCommune,
+        MigrationDevice,
+        MigrationRun,
+        Probes,
+        UnguardedCommune,
+    )
+    from netauto.verify.models import SiteInfo
+
+    probed = {c.commune for c in report.communes} | {u.commune for u in report.unguarded}
+    sites = plan.device_sites()
+    return MigrationRun(
+        info=info,
+        guard=GuardSettings(max_loss=report.max_loss, rate=report.rate, tick=report.tick,
+                            timeout=report.timeout, margin=report.margin),
+        sites=[
+            SiteInfo(slug=s.slug, site_id=s.site_id, name=s.name, kind=s.kind, hub=s.hub,
+                     commune_code=s.commune_code)
+            for s in sot.sites if s.slug in probed or s.kind != "commune"
+        ],
+        baseline=_window(report.baseline, "baseline"),
+        waves=[w for w in (_window(r, "wave") for r in report.waves) if w is not None],
+        after=_window(report.after, "after"),
+        devices=[
+            MigrationDevice(host=r.host, site=sites.get(r.host, ""), wave=r.stage,
+                            outcome=r.outcome, rolled_back=r.rolled_back,
+                            detail=(r.error or r.post_check)[:300])
+            for r in results
+        ],
+        communes=[
+            MigrationCommune(
+                commune=c.commune, router=c.router, origin=c.origin, client=c.client,
+                windows=[CommuneWindow(window=w.wave,
+                                       ipv4=Probes(sent=w.ipv4.sent, lost=w.ipv4.lost),
+                                       ipv6=Probes(sent=w.ipv6.sent, lost=w.ipv6.lost))
+                         for w in c.waves],
+                rolled_back=c.rolled_back, rolled_back_in=c.rolled_back_in,
+                ipv6_from=c.ipv6_from.isoformat() if c.ipv6_from is not None else None,
+            )
+            for c in report.communes
+        ],
+        unguarded=[UnguardedCommune(commune=u.commune, reason=u.reason)
+                   for u in report.unguarded],
+        stopped=report.stopped,
+    )  # fmt: skip
+
+
+def _window(wave: WaveReport | None, kind: WindowKind) -> MigrationWindow | None:
+    """One window of the guard's report as the history keeps it."""
+    from netauto.verify.migration import MigrationWindow, Probes
+
+    if wave is None:
+        return None
+    return MigrationWindow(
+        name=wave.name, kind=kind, hosts=list(wave.hosts), start=wave.start.isoformat(),
+        end=wave.end.isoformat(), ipv4=Probes(sent=wave.ipv4.sent, lost=wave.ipv4.lost),
+        ipv6=Probes(sent=wave.ipv6.sent, lost=wave.ipv6.lost), judged=wave.judged, ok=wave.ok,
+        over=[o.commune for o in wave.over], rolled_back=wave.rolled_back, message=wave.message,
+    )  # fmt: skip
 
 
 def _guard_table(report: Any) -> Table:

@@ -1,11 +1,16 @@
-"""Report renderers: HTML (for the auditor), CSV (for spreadsheets), Markdown (for tickets).
+"""Report renderers: HTML (for the auditor), CSV (for spreadsheets), Markdown (for tickets),
+of a verify run (:func:`to_html`, :func:`to_csv`, :func:`to_markdown`) and of a migration run
+(:func:`migration_html`, :func:`migration_csv`, :func:`migration_markdown`).
 
 All are pure: data in, text out. JSON is not here: the JSON format is the run's canonical
 raw results exactly as stored and hashed (:func:`netauto.verify.history.canonical_json`).
 
 CSV choice: UTF-8 *with* a byte-order mark and CRLF line ends, so that Excel (which
 otherwise assumes the local ANSI code page) shows Vietnamese names correctly; Python's
-``csv`` reads it back with ``encoding="utf-8-sig"``.
+``csv`` reads it back with ``encoding="utf-8-sig"``. A text cell that a spreadsheet would
+take for a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return:
+device output such as ping's ``--- statistics ---`` line, or a hostile name) is written
+with a leading ``'`` (:func:`csv_safe`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import io
 
 import jinja2
 
-from netauto.report.models import Cell, ReportData
+from netauto.report.models import Cell, MigrationReportData, ReportData
 from netauto.verify.models import VerifyRun
 
 LABELS: dict[str, str] = {
@@ -67,13 +72,57 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """``value`` as a CSV cell a spreadsheet will not evaluate: text that starts like a
+    formula gets a leading ``'``; numbers and other text are kept.
+
+    Examples:
+        >>> print(csv_safe('=HYPERLINK("http://x")'))
+        '=HYPERLINK("http://x")
+        >>> csv_safe("--- 10.96.2.10 ping statistics ---")
+        "'--- 10.96.2.10 ping statistics ---"
+        >>> csv_safe("Xã Tân Thành"), csv_safe(-1), csv_safe("")
+        ('Xã Tân Thành', -1, '')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_text(header: tuple[str, ...], rows: list[list[object]]) -> str:
+    """A CSV document: BOM, header, CRLF rows, every cell through :func:`csv_safe`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([csv_safe(v) for v in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def clock(iso: str) -> str:
+    """The time of day of an ISO 8601 timestamp (as written), for narrow table cells.
+
+    Examples:
+        >>> clock("2025-11-03T02:00:07.500000+00:00")
+        '02:00:07'
+        >>> clock("t0")
+        't0'
+    """
+    _, sep, rest = iso.partition("T")
+    return rest[:8] if sep and len(rest) >= 8 else iso
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("netauto.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["clock"] = clock
+    return env
 
 
 def to_html(data: ReportData) -> str:
@@ -102,12 +151,10 @@ def to_csv(run: VerifyRun) -> str:
         ['ipv6', '', 'reach', 'pass', '1.5', '0.0', '']
     """
     sites = {s.slug: s for s in run.sites}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[object]] = []
     for c in run.checks:
         site = sites.get(c.site)
-        writer.writerow(
+        rows.append(
             [
                 "" if run.info.run_id is None else run.info.run_id,
                 c.id,
@@ -130,7 +177,7 @@ def to_csv(run: VerifyRun) -> str:
                 c.evidence,
             ]
         )
-    return "\ufeff" + buffer.getvalue()
+    return _csv_text(CSV_COLUMNS, rows)
 
 
 def md_cell(text: object) -> str:
@@ -279,3 +326,224 @@ def to_markdown(data: ReportData) -> str:
         ],
     )
     return "\n".join(lines) + "\n"
+
+
+# --- the migration report ------------------------------------------------------------------
+
+OUTCOMES: dict[str, str] = {
+    "migrated": "Đã chuyển đổi",
+    "rolled-back": "Đã hoàn tác",
+    "failed": "Lỗi",
+    "refused": "Bị từ chối",
+    "skipped": "Chưa đẩy (dừng)",
+    "not-pushed": "Ngoài đợt đẩy",
+}
+"""Vietnamese wording of a commune's outcome in a migration."""
+
+VERDICTS: dict[str, str] = {
+    "ok": "Đạt",
+    "watched": "Theo dõi",
+    "loss": "Mất gói",
+    "rolled-back": "Đã hoàn tác",
+}
+"""Vietnamese wording of how a window of the guard ended."""
+
+BEFORE: dict[str, str] = {"yes": "Thông", "no": "Không thông", "unknown": "Chưa đo"}
+AFTER: dict[str, str] = {
+    "yes": "Có",
+    "no": "Không",
+    "not-verified": "Chưa kiểm tra",
+    "no-run": "Chưa kiểm tra",
+}
+_BEFORE_CELL = {"yes": "pass", "no": "fail", "unknown": "none"}
+_AFTER_CELL = {"yes": "pass", "no": "fail", "not-verified": "none", "no-run": "none"}
+
+MIGRATION_CSV_COLUMNS: tuple[str, ...] = (
+    "run_id",
+    "commune",
+    "commune_name",
+    "commune_code",
+    "hub",
+    "router",
+    "window",
+    "window_kind",
+    "family",
+    "sent",
+    "lost",
+    "window_start",
+    "window_end",
+    "window_verdict",
+    "own_wave",
+    "rolled_back",
+    "ipv4_before",
+    "outcome",
+    "ipv6_from",
+    "dual_stack_after",
+)
+
+
+def migration_html(data: MigrationReportData) -> str:
+    """The self-contained HTML report of a migration (inline CSS; nothing loaded, nothing run)."""
+    template = _environment().get_template("migration.html.j2")
+    return template.render(
+        data=data, outcomes=OUTCOMES, verdicts=VERDICTS, before=BEFORE, after=AFTER,
+        before_cell=_BEFORE_CELL, after_cell=_AFTER_CELL,
+    )  # fmt: skip
+
+
+def migration_csv(data: MigrationReportData) -> str:
+    """One row per commune × window (baseline, each wave, after) × family; BOM first."""
+    windows = {w.name: w for w in data.waves}
+    run_id = "" if data.meta.run_id is None else data.meta.run_id
+    rows: list[list[object]] = []
+    for commune in data.communes:
+        for cell in commune.windows:
+            window = windows.get(cell.window)
+            for family in ("ipv4", "ipv6"):
+                probes = cell.ipv4 if family == "ipv4" else cell.ipv6
+                rows.append(
+                    [
+                        run_id,
+                        commune.slug,
+                        commune.name,
+                        commune.commune_code or "",
+                        commune.hub or "",
+                        commune.router,
+                        cell.window,
+                        cell.kind,
+                        family,
+                        probes.sent,
+                        probes.lost,
+                        window.start if window else "",
+                        window.end if window else "",
+                        window.verdict if window else "",
+                        "yes" if cell.own else "no",
+                        "yes" if cell.rolled_back else "no",
+                        commune.before,
+                        commune.outcome,
+                        commune.ipv6_from or "",
+                        commune.dual_stack_after,
+                    ]
+                )
+    return _csv_text(MIGRATION_CSV_COLUMNS, rows)
+
+
+def _pair(sent: int, lost: int) -> str:
+    """Examples:
+    >>> _pair(120, 0)
+    '120/0'
+    """
+    return f"{sent}/{lost}"
+
+
+def migration_markdown(data: MigrationReportData) -> str:
+    """The migration report as Markdown: the same sections as the HTML."""
+    m, h = data.meta, data.headline
+    run = "—" if m.run_id is None else str(m.run_id)
+    after = (
+        f"**{h.dual_stack_after}/{h.communes}** (verify run {data.verified.run_id})"
+        if data.verified is not None and h.dual_stack_after is not None
+        else "no verify run after this migration yet (`netauto verify`)"
+    )
+    lines = [
+        f"# Báo cáo chuyển đổi sang IPv4 + IPv6 — {m.province} (mã {m.province_code})",
+        "",
+        f"Dual-stack migration report (guarded rollout), run {run}.",
+        "",
+        f"- Run: {run}; started {m.started}, finished {m.finished} (UTC)",
+        f"- Target: {m.target}",
+        f"- SoT: `{m.inventory}`" + (f" (SHA-256 `{m.sot_sha256}`)" if m.sot_sha256 else ""),
+        f"- Operator: {m.operator or '—'}",
+        f"- netauto: run {m.run_netauto_version or '—'}, report {m.report_netauto_version}",
+        f"- Guard: at most {m.max_loss} IPv4 probes lost per commune and wave, "
+        f"{m.rate:g} probes/s per commune and family",
+        f"- SHA-256 of the raw record: `{m.sha256}` "
+        f"(`netauto report --run {run} --format json | sha256sum`)",
+        "",
+        "## Kết quả chính (headline)",
+        "",
+        f"- Communes migrated: **{h.communes_migrated}/{h.communes}**",
+        f"- IPv4 probes during the waves: **{h.ipv4.sent} sent, {h.ipv4.lost} lost**",
+        f"- IPv6 probes during the waves: {h.ipv6.sent} sent, {h.ipv6.lost} lost",
+        f"- Communes whose IPv4 lost a probe: **{h.communes_ipv4_loss}**",
+        f"- Communes reachable over IPv4 before: {h.communes_reachable_before}/{h.communes}",
+        f"- Waves rolled back: **{h.waves_rolled_back}/{h.waves}**",
+        f"- Communes dual-stack verified after: {after}",
+        "- Devices: " + (", ".join(f"{n} {k}" for k, n in h.devices.items()) or "none"),
+    ]
+    if h.stopped:
+        lines.append(f"- Rollout stopped: {md_cell(h.stopped_message or 'yes')}")
+    lines += [f"- Verdict: **{'PASS' if h.verdict else 'FAIL'}**", "", "## Các đợt (waves)", ""]
+    lines += _table(
+        ["Window", "Devices", "From–to (UTC)", "s", "IPv4 sent/lost", "IPv6 sent/lost",
+         "Verdict", "Communes over the limit"],
+        [
+            [w.name, ", ".join(w.hosts), f"{clock(w.start)}–{clock(w.end)}", f"{w.seconds:.1f}",
+             _pair(w.ipv4.sent, w.ipv4.lost), _pair(w.ipv6.sent, w.ipv6.lost), w.verdict,
+             ", ".join(w.over)]
+            for w in data.waves
+        ],
+    )  # fmt: skip
+    lines += [
+        "",
+        "## Theo xã/phường (per commune)",
+        "",
+        "Each wave: IPv4 sent/lost · IPv6 sent/lost; `*` the commune's own wave, "
+        "`↺` rolled back there.",
+        "",
+    ]
+    lines += _table(
+        ["Commune", "Hub", "Router", "IPv4 before", *data.wave_names, "Outcome",
+         "Rolled back", "IPv6 from (UTC)", "Dual-stack after"],
+        [
+            [
+                c.name, c.hub_name, c.router,
+                f"{_before(c.before)} ({_pair(c.before_probes.sent, c.before_probes.lost)})",
+                *(
+                    f"{_pair(w.ipv4.sent, w.ipv4.lost)} · {_pair(w.ipv6.sent, w.ipv6.lost)}"
+                    + (" *" if w.own else "") + (" ↺" if w.rolled_back else "")
+                    for w in c.wave_cells()
+                ),
+                c.outcome, f"yes ({c.rolled_back_in})" if c.rolled_back else "no",
+                clock(c.ipv6_from) if c.ipv6_from else None,
+                _after(c.dual_stack_after, c.ipv4_after, c.ipv6_after),
+            ]
+            for c in data.communes
+        ],
+    )  # fmt: skip
+    lines += ["", "## Thiết bị (devices)", ""]
+    lines += _table(
+        ["Device", "Site", "Wave", "Outcome", "Detail"],
+        [[d.host, d.site_name, d.wave, d.outcome, d.detail] for d in data.devices],
+    )
+    if data.unguarded:
+        lines += ["", "## Không được giám sát (unguarded communes)", ""]
+        lines += _table(["Commune", "Reason"], [[u.name, u.reason] for u in data.unguarded])
+    return "\n".join(lines) + "\n"
+
+
+def _before(value: str) -> str:
+    """IPv4 reachability before, in words.
+
+    Examples:
+        >>> _before("yes"), _before("unknown")
+        ('yes', 'not probed')
+    """
+    return {"yes": "yes", "no": "no", "unknown": "not probed"}[value]
+
+
+def _after(value: str, ipv4: bool | None, ipv6: bool | None) -> str:
+    """Dual-stack after, in words, with the family that failed.
+
+    Examples:
+        >>> _after("no", True, False)
+        'no (IPv6 not connected)'
+        >>> _after("no-run", None, None)
+        'no verify run yet'
+    """
+    if value == "yes":
+        return "yes"
+    if value == "no":
+        missing = [f for f, ok in (("IPv4", ipv4), ("IPv6", ipv6)) if not ok]
+        return f"no ({' and '.join(missing)} not connected)"
+    return "not in the verify run" if value == "not-verified" else "no verify run yet"

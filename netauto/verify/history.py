@@ -1,16 +1,24 @@
-"""Run history: every ``netauto verify`` run, stored in SQLite so reports and trends can read it.
+"""Run history: every ``netauto verify`` run and every guarded migration (``netauto push
+--commit --guard``), stored in SQLite so reports and trends can read them.
 
 The store is ``<state_dir>/history.sqlite`` (stdlib :mod:`sqlite3`). One run is written in a
-single transaction, so a crash never leaves half a run behind. Tables:
+single transaction, so a crash never leaves half a run behind. Both kinds of run share one
+id space (``netauto report --run N`` reports either). Tables:
 
-* ``runs``: one row per run: when, against what (``target``, SoT directory and its SHA-256),
-  headline counts (see :class:`RunSummary`), the run's canonical JSON (``raw_json``) and the
-  SHA-256 of that JSON (``sha256``);
+* ``runs``: one row per run: its ``kind`` (``verify`` or ``migration``), when, against what
+  (``target``, SoT directory and its SHA-256), the headline counts of a verify run (see
+  :class:`RunSummary`; 0 for a migration run, whose figures are in ``migrations``), the
+  run's canonical JSON (``raw_json``) and the SHA-256 of that JSON (``sha256``);
 * ``sites``: the sites the run was about (slug, id, name, kind, hub, commune code);
-* ``checks``: one row per probe: kind, probe, site, host, source, target, address, family,
-  port, expectation, status, RTT, evidence, duration.
+* ``checks``: one row per probe of a verify run: kind, probe, site, host, source, target,
+  address, family, port, expectation, status, RTT, evidence, duration;
+* ``migrations``: one row per migration run: the guard's limit and the headline figures
+  (see :class:`~netauto.verify.migration.MigrationSummary`), why the rollout stopped;
+* ``migration_probes``: one row per commune, window (baseline, each wave, after) and
+  family: probes sent and lost;
+* ``migration_devices``: one row per device of a migration: its wave and outcome.
 
-``sites`` and ``checks`` are there for ad-hoc SQL; the run itself is read back from
+Every table but ``runs.raw_json`` is there for ad-hoc SQL; a run itself is read back from
 ``raw_json``, exactly as it was hashed.
 
 **How an auditor recomputes the hash.** The raw results of run *N* are the canonical JSON
@@ -25,7 +33,9 @@ prints the hash the HTML report shows. :func:`canonical_json` and :func:`sha256_
 reference implementation.
 
 The schema version is SQLite's ``PRAGMA user_version``; a store written by a newer netauto is
-refused rather than misread.
+refused rather than misread, an older one is upgraded in place (one transaction, under the
+write lock) the first time this netauto opens it. Version 1 held verify runs only; version
+2 added ``runs.kind`` (existing runs are ``verify``) and the three migration tables.
 """
 
 from __future__ import annotations
@@ -37,17 +47,22 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from netauto.errors import InputError, Problem
-from netauto.verify.models import CheckResult, VerifyRun
+from netauto.sot.models import Family
+from netauto.verify.migration import MigrationRun, summarise_migration
+from netauto.verify.models import CheckResult, RunInfo, SiteInfo, VerifyRun
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "history.sqlite"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
+RunKind = Literal["verify", "migration"]
+
+_V1 = (
+    """CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started TEXT NOT NULL,
     finished TEXT NOT NULL,
@@ -72,8 +87,8 @@ CREATE TABLE IF NOT EXISTS runs (
     checks_skip INTEGER NOT NULL,
     raw_json TEXT NOT NULL,
     sha256 TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sites (
+)""",
+    """CREATE TABLE IF NOT EXISTS sites (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     slug TEXT NOT NULL,
     site_id INTEGER NOT NULL,
@@ -82,8 +97,8 @@ CREATE TABLE IF NOT EXISTS sites (
     hub TEXT,
     commune_code TEXT,
     PRIMARY KEY (run_id, slug)
-);
-CREATE TABLE IF NOT EXISTS checks (
+)""",
+    """CREATE TABLE IF NOT EXISTS checks (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
     check_id TEXT NOT NULL,
@@ -102,14 +117,62 @@ CREATE TABLE IF NOT EXISTS checks (
     evidence TEXT NOT NULL,
     duration_s REAL NOT NULL,
     PRIMARY KEY (run_id, seq)
-);
-CREATE INDEX IF NOT EXISTS checks_by_site ON checks (run_id, site);
-CREATE INDEX IF NOT EXISTS checks_by_status ON checks (run_id, status);
-"""
+)""",
+    "CREATE INDEX IF NOT EXISTS checks_by_site ON checks (run_id, site)",
+    "CREATE INDEX IF NOT EXISTS checks_by_status ON checks (run_id, status)",
+)
+"""Schema version 1: verify runs."""
+
+_V2 = (
+    "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'verify'",
+    "CREATE INDEX IF NOT EXISTS runs_by_kind ON runs (kind, id)",
+    """CREATE TABLE IF NOT EXISTS migrations (
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    max_loss INTEGER NOT NULL,
+    communes INTEGER NOT NULL,
+    communes_migrated INTEGER NOT NULL,
+    communes_rolled_back INTEGER NOT NULL,
+    communes_reachable_before INTEGER NOT NULL,
+    communes_ipv4_loss INTEGER NOT NULL,
+    waves INTEGER NOT NULL,
+    waves_rolled_back INTEGER NOT NULL,
+    ipv4_sent INTEGER NOT NULL,
+    ipv4_lost INTEGER NOT NULL,
+    ipv6_sent INTEGER NOT NULL,
+    ipv6_lost INTEGER NOT NULL,
+    stopped TEXT NOT NULL
+)""",
+    """CREATE TABLE IF NOT EXISTS migration_probes (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    commune TEXT NOT NULL,
+    router TEXT NOT NULL,
+    window_seq INTEGER NOT NULL,
+    window_name TEXT NOT NULL,
+    window_kind TEXT NOT NULL,
+    family TEXT NOT NULL,
+    sent INTEGER NOT NULL,
+    lost INTEGER NOT NULL,
+    PRIMARY KEY (run_id, commune, window_seq, family)
+)""",
+    """CREATE TABLE IF NOT EXISTS migration_devices (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    site TEXT NOT NULL,
+    wave TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    rolled_back INTEGER NOT NULL,
+    PRIMARY KEY (run_id, seq)
+)""",
+)
+"""Schema version 2: the kind of each run, and migration runs."""
+
+_STEPS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2}
+"""The statements that bring a store from version ``n - 1`` to version ``n``."""
 
 
 class RunSummary(BaseModel):
-    """The headline figures of one run: what a trend line is drawn from.
+    """The headline figures of one verify run: what a trend line is drawn from.
 
     A commune counts as connected over a family when it has at least one reachability
     check in that family and every one of them passed (``skip`` and ``error`` prove
@@ -140,14 +203,23 @@ class RunSummary(BaseModel):
 
 @dataclass(frozen=True)
 class StoredRun:
-    """A run as stored: the parsed run, its canonical JSON text and that text's SHA-256."""
+    """A verify run as stored: the parsed run, its canonical JSON text and that text's SHA-256."""
 
     run: VerifyRun
     raw_json: str
     sha256: str
 
 
-def canonical_json(run: VerifyRun) -> str:
+@dataclass(frozen=True)
+class StoredMigration:
+    """A migration run as stored: the parsed run, its canonical JSON and that JSON's SHA-256."""
+
+    run: MigrationRun
+    raw_json: str
+    sha256: str
+
+
+def canonical_json(run: VerifyRun | MigrationRun) -> str:
     """The canonical serialisation of a run: sorted keys, compact separators, a final newline.
 
     Examples:
@@ -247,19 +319,15 @@ def db_path(state_dir: Path) -> Path:
     return state_dir / DB_NAME
 
 
+def _no_history(path: Path, hint: str = "run `netauto verify` first") -> InputError:
+    return InputError(Problem(path, None, "", "no verification history yet", hint=hint))
+
+
 @contextmanager
 def _connect(state_dir: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
     path = db_path(state_dir)
     if not create and not path.exists():
-        raise InputError(
-            Problem(
-                path,
-                None,
-                "",
-                "no verification history yet",
-                hint="run `netauto verify` first; every run is recorded here",
-            )
-        )
+        raise _no_history(path, "run `netauto verify` first; every run is recorded here")
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -274,33 +342,74 @@ def _connect(state_dir: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
             raise InputError(
                 Problem(path, None, "", f"not a netauto history database: {exc}")
             ) from exc
-        if version > SCHEMA_VERSION:
-            raise InputError(
-                Problem(
-                    path,
-                    None,
-                    "",
-                    f"history schema version {version} is newer than this netauto "
-                    f"understands ({SCHEMA_VERSION})",
-                    hint="upgrade netauto to read it",
-                )
-            )
+        _check_version(path, version)
         if version < SCHEMA_VERSION:
-            if not create:
-                raise InputError(
-                    Problem(
-                        path,
-                        None,
-                        "",
-                        "no verification history yet",
-                        hint="run `netauto verify` first",
-                    )
-                )
-            # One script, one transaction: the schema and its version appear together.
-            conn.executescript(
-                f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
-            )
+            if version == 0 and not create:
+                raise _no_history(path)
+            _upgrade(conn, path)
         yield conn
+
+
+def _check_version(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise InputError(
+            Problem(
+                path,
+                None,
+                "",
+                f"history schema version {version} is newer than this netauto "
+                f"understands ({SCHEMA_VERSION})",
+                hint="upgrade netauto to read it",
+            )
+        )
+
+
+def _upgrade(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the store to :data:`SCHEMA_VERSION` in one transaction (a new store included).
+
+    The version is read again under the write lock: of two netautos opening an old store
+    at once, the second finds it upgraded and does nothing.
+    """
+    version = 0
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            _check_version(path, version)
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _STEPS[step]:
+                    conn.execute(statement)
+            if version < SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        raise InputError(
+            Problem(
+                path,
+                None,
+                "",
+                f"cannot upgrade the history from schema version {version} to "
+                f"{SCHEMA_VERSION}: {exc}",
+                hint="netauto upgrades an older history in place the first time it opens "
+                "it; that needs write access to the file and its directory",
+            )
+        ) from exc
+
+
+@contextmanager
+def _transaction(state_dir: Path) -> Iterator[sqlite3.Connection]:
+    """A connection inside one write transaction: committed at the end, else rolled back."""
+    with _connect(state_dir, create=True) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
 
 _CHECK_COLUMNS = (
@@ -321,6 +430,63 @@ _SUMMARY_COLUMNS = (
     "checks_error",
     "checks_skip",
 )
+_MIGRATION_COLUMNS = (
+    "run_id, max_loss, communes, communes_migrated, communes_rolled_back, "
+    "communes_reachable_before, communes_ipv4_loss, waves, waves_rolled_back, ipv4_sent, "
+    "ipv4_lost, ipv6_sent, ipv6_lost, stopped"
+)
+
+
+def _insert_run(
+    conn: sqlite3.Connection, kind: RunKind, info: RunInfo, summary: RunSummary | None
+) -> int:
+    """The ``runs`` row of a new run (its JSON and hash come once its id is known)."""
+    figures = [0 if summary is None else getattr(summary, n) for n in _SUMMARY_COLUMNS]
+    cur = conn.execute(
+        "INSERT INTO runs (kind, started, finished, target, province, province_code, inventory,"
+        " sot_sha256, netauto_version, operator, "
+        + ", ".join(_SUMMARY_COLUMNS)
+        + ", raw_json, sha256) VALUES ("
+        + ", ".join("?" * (10 + len(_SUMMARY_COLUMNS) + 2))
+        + ")",
+        (
+            kind,
+            info.started,
+            info.finished,
+            info.target,
+            info.province,
+            info.province_code,
+            info.inventory,
+            info.sot_sha256,
+            info.netauto_version,
+            info.operator,
+            *figures,
+            "",
+            "",
+        ),
+    )
+    run_id = cur.lastrowid
+    assert run_id is not None
+    return run_id
+
+
+def _seal(conn: sqlite3.Connection, run_id: int, raw: str) -> None:
+    """Store the run's canonical JSON and its SHA-256."""
+    conn.execute(
+        "UPDATE runs SET raw_json = ?, sha256 = ? WHERE id = ?", (raw, sha256_hex(raw), run_id)
+    )
+
+
+def _insert_sites(conn: sqlite3.Connection, run_id: int, sites: list[SiteInfo]) -> None:
+    conn.executemany(
+        "INSERT INTO sites (run_id, slug, site_id, name, kind, hub, commune_code)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(run_id, s.slug, s.site_id, s.name, s.kind, s.hub, s.commune_code) for s in sites],
+    )
+
+
+def _with_id(info: RunInfo, run_id: int) -> RunInfo:
+    return info.model_copy(update={"run_id": run_id})
 
 
 def save_run(state_dir: Path, run: VerifyRun) -> int:
@@ -329,129 +495,194 @@ def save_run(state_dir: Path, run: VerifyRun) -> int:
     The stored JSON carries the new id in ``info.run_id`` and is hashed as
     :func:`canonical_json` describes.
     """
-    with _connect(state_dir, create=True) as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            info = run.info
-            summary = summarise(run)
-            cur = conn.execute(
-                "INSERT INTO runs (started, finished, target, province, province_code, inventory,"
-                " sot_sha256, netauto_version, operator, "
-                + ", ".join(_SUMMARY_COLUMNS)
-                + ", raw_json, sha256) VALUES ("
-                + ", ".join("?" * (9 + len(_SUMMARY_COLUMNS) + 2))
-                + ")",
+    with _transaction(state_dir) as conn:
+        run_id = _insert_run(conn, "verify", run.info, summarise(run))
+        _seal(conn, run_id, canonical_json(run.model_copy(
+            update={"info": _with_id(run.info, run_id)})))  # fmt: skip
+        _insert_sites(conn, run_id, run.sites)
+        conn.executemany(
+            f"INSERT INTO checks ({_CHECK_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            [
                 (
-                    info.started,
-                    info.finished,
-                    info.target,
-                    info.province,
-                    info.province_code,
-                    info.inventory,
-                    info.sot_sha256,
-                    info.netauto_version,
-                    info.operator,
-                    *(getattr(summary, name) for name in _SUMMARY_COLUMNS),
-                    "",
-                    "",
-                ),
-            )
-            run_id = cur.lastrowid
-            assert run_id is not None
-            stored = run.model_copy(update={"info": info.model_copy(update={"run_id": run_id})})
-            raw = canonical_json(stored)
-            conn.execute(
-                "UPDATE runs SET raw_json = ?, sha256 = ? WHERE id = ?",
-                (raw, sha256_hex(raw), run_id),
-            )
-            conn.executemany(
-                "INSERT INTO sites (run_id, slug, site_id, name, kind, hub, commune_code)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (run_id, s.slug, s.site_id, s.name, s.kind, s.hub, s.commune_code)
-                    for s in run.sites
-                ],
-            )
-            conn.executemany(
-                f"INSERT INTO checks ({_CHECK_COLUMNS}) VALUES ({', '.join('?' * 17)})",
-                [
-                    (
-                        run_id,
-                        seq,
-                        c.id,
-                        c.kind,
-                        c.probe,
-                        c.site,
-                        c.host,
-                        c.source,
-                        c.target,
-                        c.target_address,
-                        c.family,
-                        c.port,
-                        c.expect,
-                        c.status,
-                        c.rtt_ms,
-                        c.evidence,
-                        c.duration_s,
-                    )
-                    for seq, c in enumerate(run.checks)
-                ],
-            )
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+                    run_id,
+                    seq,
+                    c.id,
+                    c.kind,
+                    c.probe,
+                    c.site,
+                    c.host,
+                    c.source,
+                    c.target,
+                    c.target_address,
+                    c.family,
+                    c.port,
+                    c.expect,
+                    c.status,
+                    c.rtt_ms,
+                    c.evidence,
+                    c.duration_s,
+                )
+                for seq, c in enumerate(run.checks)
+            ],
+        )
         return run_id
 
 
-def load_stored(state_dir: Path, run_id: int | None = None) -> StoredRun:
-    """The stored run ``run_id`` (``None``: the latest), checked against its hash."""
-    path = db_path(state_dir)
-    with _connect(state_dir, create=False) as conn:
-        if run_id is None:
-            row = conn.execute("SELECT id, raw_json, sha256 FROM runs ORDER BY id DESC LIMIT 1")
-        else:
-            row = conn.execute("SELECT id, raw_json, sha256 FROM runs WHERE id = ?", (run_id,))
-        found = row.fetchone()
-        if found is None:
-            if run_id is None:
-                raise InputError(
-                    Problem(
-                        path,
-                        None,
-                        "",
-                        "no verification history yet",
-                        hint="run `netauto verify` first",
-                    )
-                )
-            known = [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY id")]
-            raise InputError(
-                Problem(
-                    path,
-                    None,
-                    "--run",
-                    f"no run {run_id} in the history",
-                    hint=_known_hint(known),
-                )
+def save_migration(state_dir: Path, run: MigrationRun) -> int:
+    """Store a migration run in one transaction and return its run id (shared with verify
+    runs); hashed like a verify run (:func:`canonical_json`), ``info.run_id`` included."""
+    summary = summarise_migration(run)
+    with _transaction(state_dir) as conn:
+        run_id = _insert_run(conn, "migration", run.info, None)
+        _seal(conn, run_id, canonical_json(run.model_copy(
+            update={"info": _with_id(run.info, run_id)})))  # fmt: skip
+        _insert_sites(conn, run_id, run.sites)
+        conn.execute(
+            f"INSERT INTO migrations ({_MIGRATION_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+            (
+                run_id, run.guard.max_loss, summary.communes, summary.communes_migrated,
+                summary.communes_rolled_back, summary.communes_reachable_before,
+                summary.communes_ipv4_loss, summary.waves, summary.waves_rolled_back,
+                summary.ipv4.sent, summary.ipv4.lost, summary.ipv6.sent, summary.ipv6.lost,
+                run.stopped,
+            ),
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO migration_probes (run_id, commune, router, window_seq, window_name,"
+            " window_kind, family, sent, lost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(_probe_rows(run_id, run)),
+        )
+        conn.executemany(
+            "INSERT INTO migration_devices (run_id, seq, host, site, wave, outcome, rolled_back)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (run_id, seq, d.host, d.site, d.wave, d.outcome, int(d.rolled_back))
+                for seq, d in enumerate(run.devices)
+            ],
+        )
+        return run_id
+
+
+def _probe_rows(run_id: int, run: MigrationRun) -> Iterator[tuple[object, ...]]:
+    """The ``migration_probes`` rows of ``run``: commune × window × family."""
+    families: tuple[Family, ...] = ("ipv4", "ipv6")
+    for commune in run.communes:
+        for seq, window in enumerate(run.windows()):
+            counts = commune.window(window.name)
+            for family in families:
+                probes = counts.family(family)
+                yield (run_id, commune.commune, commune.router, seq, window.name, window.kind,
+                       family, probes.sent, probes.lost)  # fmt: skip
+
+
+def _fetch(
+    conn: sqlite3.Connection, path: Path, run_id: int | None
+) -> tuple[int, RunKind, str, str]:
+    """Id, kind, raw JSON and hash of run ``run_id`` (``None``: the latest verify run)."""
+    if run_id is None:
+        found = conn.execute(
+            "SELECT id, kind, raw_json, sha256 FROM runs WHERE kind = 'verify'"
+            " ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    else:
+        found = conn.execute(
+            "SELECT id, kind, raw_json, sha256 FROM runs WHERE id = ?", (run_id,)
+        ).fetchone()
+    if found is not None:
+        kind: RunKind = "migration" if found[1] == "migration" else "verify"
+        return int(found[0]), kind, str(found[2]), str(found[3])
+    if run_id is None:
+        others = [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY id")]
+        if others:
+            raise _no_history(
+                path,
+                f"only migration runs so far ({_ids(others)}): `netauto report --run "
+                f"{others[-1]}` reports the last one; `netauto verify` records a verify run",
             )
-    stored_id, raw, digest = int(found[0]), str(found[1]), str(found[2])
+        raise _no_history(path)
+    known = [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY id")]
+    raise InputError(
+        Problem(path, None, "--run", f"no run {run_id} in the history", hint=_known_hint(known))
+    )
+
+
+def _ids(known: list[int]) -> str:
+    """Examples:
+    >>> _ids([3]), _ids([2, 5])
+    ('run 3', 'runs 2..5')
+    """
+    return f"run {known[0]}" if len(known) == 1 else f"runs {known[0]}..{known[-1]}"
+
+
+def _parse(
+    path: Path, run_id: int, kind: RunKind, raw: str, digest: str
+) -> StoredRun | StoredMigration:
+    """The stored run, checked against its hash."""
     if sha256_hex(raw) != digest:
         raise InputError(
             Problem(
                 path,
                 None,
-                f"runs[{stored_id}]",
+                f"runs[{run_id}]",
                 "stored results do not match their SHA-256: the history was altered",
                 hint="restore the history from a backup; do not sign this run",
             )
         )
     try:
-        run = VerifyRun.model_validate_json(raw)
+        if kind == "migration":
+            return StoredMigration(MigrationRun.model_validate_json(raw), raw, digest)
+        return StoredRun(VerifyRun.model_validate_json(raw), raw, digest)
     except ValidationError as exc:
         raise InputError(
-            Problem(path, None, f"runs[{stored_id}]", f"stored run is unreadable: {exc}")
+            Problem(path, None, f"runs[{run_id}]", f"stored run is unreadable: {exc}")
         ) from exc
-    return StoredRun(run=run, raw_json=raw, sha256=digest)
+
+
+def load_entry(state_dir: Path, run_id: int | None = None) -> StoredRun | StoredMigration:
+    """The stored run ``run_id`` of either kind (``None``: the latest verify run), checked
+    against its hash."""
+    path = db_path(state_dir)
+    with _connect(state_dir, create=False) as conn:
+        found = _fetch(conn, path, run_id)
+    return _parse(path, *found)
+
+
+def load_stored(state_dir: Path, run_id: int | None = None) -> StoredRun:
+    """The stored verify run ``run_id`` (``None``: the latest), checked against its hash."""
+    entry = load_entry(state_dir, run_id)
+    if not isinstance(entry, StoredRun):
+        raise InputError(Problem(db_path(state_dir), None, "--run",
+                                 f"run {run_id} is a migration run, not a verify run"))  # fmt: skip
+    return entry
+
+
+def load_migration(state_dir: Path, run_id: int) -> StoredMigration:
+    """The stored migration run ``run_id``, checked against its hash."""
+    entry = load_entry(state_dir, run_id)
+    if not isinstance(entry, StoredMigration):
+        raise InputError(Problem(db_path(state_dir), None, "--run",
+                                 f"run {run_id} is a verify run, not a migration run"))  # fmt: skip
+    return entry
+
+
+def verify_after(state_dir: Path, migration: MigrationRun) -> StoredRun | None:
+    """The first verify run stored after ``migration`` on the same target, province and SoT
+    (the same SHA-256 of the SoT files), or None when there is none yet."""
+    info = migration.info
+    if info.run_id is None or not db_path(state_dir).exists():
+        return None
+    path = db_path(state_dir)
+    with _connect(state_dir, create=False) as conn:
+        found = conn.execute(
+            "SELECT id FROM runs WHERE kind = 'verify' AND id > ? AND target = ? AND "
+            "province_code = ? AND sot_sha256 = ? ORDER BY id LIMIT 1",
+            (info.run_id, info.target, info.province_code, info.sot_sha256),
+        ).fetchone()
+        if found is None:
+            return None
+        entry = _parse(path, *_fetch(conn, path, int(found[0])))
+    assert isinstance(entry, StoredRun)
+    return entry
 
 
 def _known_hint(known: list[int]) -> str:
@@ -473,19 +704,21 @@ def _known_hint(known: list[int]) -> str:
 
 
 def load_run(state_dir: Path, run_id: int | None = None) -> VerifyRun:
-    """The run ``run_id`` from the history (``None``: the latest)."""
+    """The verify run ``run_id`` from the history (``None``: the latest)."""
     return load_stored(state_dir, run_id).run
 
 
 def _summaries(conn: sqlite3.Connection, where: str, args: tuple[object, ...]) -> list[RunSummary]:
     columns = "id, started, finished, target, province, sha256, " + ", ".join(_SUMMARY_COLUMNS)
-    rows = conn.execute(f"SELECT {columns} FROM runs {where} ORDER BY id", args).fetchall()
+    rows = conn.execute(
+        f"SELECT {columns} FROM runs WHERE kind = 'verify' {where} ORDER BY id", args
+    ).fetchall()
     names = ["run_id", "started", "finished", "target", "province", "sha256", *_SUMMARY_COLUMNS]
     return [RunSummary.model_validate(dict(zip(names, row, strict=True))) for row in rows]
 
 
 def list_runs(state_dir: Path) -> list[RunSummary]:
-    """Every stored run, oldest first (empty when there is no history yet)."""
+    """Every stored verify run, oldest first (empty when there is no history yet)."""
     if not db_path(state_dir).exists():
         return []
     with _connect(state_dir, create=False) as conn:
@@ -493,9 +726,10 @@ def list_runs(state_dir: Path) -> list[RunSummary]:
 
 
 def summaries(state_dir: Path, up_to: int | None = None, limit: int = 10) -> list[RunSummary]:
-    """Headline figures of the last ``limit`` runs up to run ``up_to`` (inclusive), oldest first.
+    """Headline figures of the last ``limit`` verify runs up to run ``up_to`` (inclusive),
+    oldest first.
 
-    This is the trend a report shows next to a run.
+    This is the trend a report shows next to a run (migration runs are not in it).
     """
     if not db_path(state_dir).exists():
         return []
@@ -503,5 +737,5 @@ def summaries(state_dir: Path, up_to: int | None = None, limit: int = 10) -> lis
         if up_to is None:
             found = _summaries(conn, "", ())
         else:
-            found = _summaries(conn, "WHERE id <= ?", (up_to,))
+            found = _summaries(conn, "AND id <= ?", (up_to,))
     return found[-limit:] if limit > 0 else found

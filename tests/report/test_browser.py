@@ -132,3 +132,26 @@ def test_example_report_renders_in_chromium(cli: Callable[..., CliResult], tmp_p
     save_run(state, run_from_sot(sot, {(first, service, "ipv6"): "fail"}))
     dom = _render_and_check(cli, state, tmp_path, f"{len(communes) - 1}/{len(communes)}")
     assert communes[0].name in dom
+
+
+def test_migration_report_renders_in_chromium(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    from netauto.verify.history import save_migration
+    from tests.verify.migrations import broken
+
+    state = tmp_path / "state"
+    save_migration(state, broken())
+    result = cli("--state-dir", state, "report", "--run", "1")
+    assert result.code == 0, result.err
+    report = state / "reports" / "run-1.html"
+    dumped = _chromium(report, tmp_path / "profile", "--dump-dom")
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    assert _console_lines(dumped.stderr) == []
+    assert re.search(r'id="fig-migrated"[^>]*>1/3<', dumped.stdout)
+    assert 'data-commune="phuong-ly-van-lam" data-outcome="rolled-back"' in dumped.stdout
+    shot = tmp_path / "migration.png"
+    taken = _chromium(report, tmp_path / "profile", f"--screenshot={shot}",
+                      "--window-size=1280,2000")  # fmt: skip
+    assert taken.returncode == 0 and _console_lines(taken.stderr) == []
+    assert _png_size(shot) == (1280, 2000) and shot.stat().st_size > 50_000

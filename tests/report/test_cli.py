@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from netauto.verify.history import load_stored, save_run
+from netauto.verify.history import load_entry, load_stored, save_migration, save_run
 from tests.conftest import CliResult
 from tests.report.factory import PROVINCE_FAILURES, province_run
 
@@ -111,3 +111,81 @@ def test_help(cli: Cli) -> None:
     assert result.code == 0
     for option in ("--run", "--format", "-o"):
         assert option in result.out
+
+
+# --- migration runs ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Path:
+    """Verify run 1 (before), migration run 2 (wave 2 rolled back), verify run 3 (after)."""
+    from tests.verify.migrations import broken, verify_run
+
+    state_dir = tmp_path / "state"
+    save_run(state_dir, verify_run("2025-11-03T01:00:00+00:00"))
+    save_migration(state_dir, broken())
+    save_run(state_dir, verify_run(statuses={("xa-tan-thanh", "portal", "ipv6"): "fail"}))
+    return state_dir
+
+
+def test_migration_html_default_path(cli: Cli, migrated: Path) -> None:
+    result = cli("--state-dir", migrated, "report", "--run", "2")
+    assert result.code == 0, result.err
+    path = migrated / "reports" / "run-2.html"
+    assert f"Report written to {path}" in result.out
+    text = " ".join(result.err.split())
+    assert "Migration run 2 (lab, 2025-11-03T02:00:00+00:00): 1 of 3 communes migrated" in text
+    html = path.read_text(encoding="utf-8")
+    assert 'data-kind="migration"' in html and load_entry(migrated, 2).sha256 in html
+    assert 'id="verified-after" data-run="3"' in html  # the first verify run after it
+    assert (
+        'data-commune="phuong-ly-van-lam" data-outcome="rolled-back" data-rolled-back="yes"' in html
+    )
+    assert ">2/3<" in html  # dual-stack after: xa-tan-thanh fails portal over IPv6 in run 3
+
+
+def test_migration_json_csv_md(cli: Cli, migrated: Path) -> None:
+    raw = cli("--state-dir", migrated, "report", "--run", "2", "-f", "json")
+    assert raw.code == 0, raw.err
+    entry = load_entry(migrated, 2)
+    assert raw.out == entry.raw_json
+    assert hashlib.sha256(raw.out.encode("utf-8")).hexdigest() == entry.sha256
+    assert json.loads(raw.out)["kind"] == "migration"
+    table = cli("--state-dir", migrated, "report", "--run", "2", "-f", "csv")
+    assert table.code == 0, table.err
+    rows = list(csv.DictReader(io.StringIO(table.out.removeprefix("\ufeff"))))
+    assert len(rows) == 3 * 4 * 2 and {r["run_id"] for r in rows} == {"2"}
+    lost = [r for r in rows if r["lost"] != "0"]
+    assert [(r["commune_name"], r["window"], r["family"]) for r in lost] == [
+        ("Phường Lý Văn Lâm", "batch 1", "ipv4")]  # fmt: skip
+    assert {r["commune"]: r["dual_stack_after"] for r in rows} == {
+        "phuong-an-xuyen": "yes", "phuong-ly-van-lam": "yes", "xa-tan-thanh": "no"}  # fmt: skip
+    md = cli("--state-dir", migrated, "report", "--run", "2", "-f", "md")
+    assert md.code == 0, md.err
+    assert "(verify run 3)" in md.out and "| Phường Lý Văn Lâm |" in md.out
+
+
+def test_report_without_run_is_the_latest_verify_run(cli: Cli, migrated: Path) -> None:
+    from tests.verify.migrations import clean
+
+    save_migration(migrated, clean())
+    result = cli("--state-dir", migrated, "report", "-f", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["info"]["run_id"] == 3
+    trend = cli("--state-dir", migrated, "report", "-f", "md").out.split("## Xu hướng")[1]
+    runs = [line.split("|")[1].strip() for line in trend.splitlines()[4:] if line.startswith("|")]
+    assert runs == ["1", "3 (this run)"]  # migration runs are not in the trend
+
+
+def test_migration_with_no_verify_after(cli: Cli, tmp_path: Path) -> None:
+    from tests.verify.migrations import broken
+
+    state_dir = tmp_path / "state"
+    save_migration(state_dir, broken())
+    latest = cli("--state-dir", state_dir, "report")
+    assert latest.code == 2
+    text = " ".join(latest.err.split())
+    assert "no verification history yet" in text and "netauto report --run 1" in text
+    result = cli("--state-dir", state_dir, "report", "--run", "1", "-f", "md")
+    assert result.code == 0, result.err
+    assert "no verify run after this migration yet" in result.out

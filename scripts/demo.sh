@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# The main job on the bundled example province (called by `make demo`):
-# validate → plan → render → lab up → push (dry-run, then commit) → verify → report.
-# The lab is torn down at the end unless KEEP_LAB=1.
+# The main job on the bundled example province (called by `make demo`), as a province runs it:
+# the province already runs IPv4 (a legacy lab, configured by hand), netauto imports it,
+# plans IPv6 beside it, renders, checks the diff keeps every IPv4 line, pushes with the
+# traffic guard (IPv4 probes from every commune judged wave by wave), configures the
+# data-centre VMs, verifies both families and writes the auditor's reports.
+# The bundled inventory/ is never changed: the demo works on a copy in build/demo/.
+# The lab is torn down at the end unless KEEP_LAB=1. DEMO_HUBS=N limits the lab to N hubs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NETAUTO=.venv/bin/netauto
 OUT=build/demo
+INV="$OUT/inventory"
 export NETAUTO_STATE_DIR="${NETAUTO_STATE_DIR:-$OUT/state}"
 export NETAUTO_LAB_PREFIX="${NETAUTO_LAB_PREFIX:-na-}"
+SUBSET=()
+[ -n "${DEMO_HUBS:-}" ] && SUBSET=(--hubs "$DEMO_HUBS")
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -23,18 +30,35 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "validate the source of truth (inventory/)"; $NETAUTO validate
-step "inventory"; $NETAUTO inventory | tail -n 3
-step "plan (ledger inventory/allocations.yml)"; $NETAUTO plan | tail -n 12
-step "render"; $NETAUTO render -o "$OUT/configs" -q
-step "lab up"; $NETAUTO lab up
-step "push (dry-run: what would change)"; $NETAUTO push --configs "$OUT/configs" | tail -n 4
-step "push --commit (staged rollout with post-checks)"
-$NETAUTO push --configs "$OUT/configs" --commit --batch 20 | tail -n 6
-step "push --vms --commit (data-centre VMs through ansible-runner)"
-$NETAUTO push --vms --commit | tail -n 8
-step "verify (once routing has converged)"; $NETAUTO verify --wait 60 --junit "$OUT/verify.xml" || echo "(verification found failures: see the report)"
-step "report"; $NETAUTO report
+rm -rf "$OUT" && mkdir -p "$OUT" && cp -r inventory "$INV" && rm -f "$INV/allocations.yml"
+step "validate the source of truth (a copy of inventory/ in $INV)"; $NETAUTO -i "$INV" validate
+step "the province as it runs today: IPv4 only, configured by hand (lab up --legacy)"
+$NETAUTO -i "$INV" lab up --legacy "${SUBSET[@]}"
+step "import the running network (every IPv4 address kept; static routes, descriptions, filters recorded)"
+$NETAUTO -i "$INV" import --target lab --write | tail -n 3
+step "plan IPv6 beside the imported IPv4 (ledger $INV/allocations.yml)"; $NETAUTO -i "$INV" plan | tail -n 4
+step "render"; $NETAUTO -i "$INV" render -o "$OUT/configs" -q
+step "diff: what each router gets (IPv4 lines removed or changed must be 0)"
+$NETAUTO -i "$INV" diff --configs "$OUT/configs" -q | tail -n 4
+step "push --vms --commit (first the data-centre VMs get IPv6, through ansible-runner)"
+$NETAUTO -i "$INV" push --vms --commit | tail -n 8
+step "push --commit --guard (waits for a clean baseline, then canary and batches; every commune probes the data centre all along)"
+$NETAUTO -i "$INV" push --configs "$OUT/configs" --commit --guard --batch 20 -f json > "$OUT/push.json"
+python3 - "$OUT/push.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+guard, devices = doc["guard"], doc["devices"]
+sent4 = sum(w["ipv4"]["sent"] for w in guard["waves"]); lost4 = sum(w["ipv4"]["lost"] for w in guard["waves"])
+sent6 = sum(w["ipv6"]["sent"] for w in guard["waves"]); lost6 = sum(w["ipv6"]["lost"] for w in guard["waves"])
+print(f"{sum(d['outcome'] == 'committed' for d in devices)} routers committed in {len(guard['waves'])} waves; "
+      f"IPv4 probes {sent4} sent, {lost4} lost; IPv6 probes {sent6} sent, {lost6} lost")
+PY
+step "verify both families (once routing has converged)"
+$NETAUTO -i "$INV" verify --wait 90 --junit "$OUT/verify.xml" | tail -n 8 \
+    || echo "(verification found failures: see the report)"
+step "reports: the migration and the verification"
+$NETAUTO -i "$INV" report --run 1 -o "$OUT/migration.html"
+$NETAUTO -i "$INV" report -o "$OUT/verify.html"
 echo
-echo "Auditor's report: $(ls -t "$NETAUTO_STATE_DIR"/reports/*.html | head -n 1)"
-echo "JUnit: $OUT/verify.xml; audit log: $NETAUTO_STATE_DIR/audit.jsonl"
+echo "Migration report: $OUT/migration.html; verification report: $OUT/verify.html"
+echo "JUnit: $OUT/verify.xml; audit log: $NETAUTO_STATE_DIR/audit.jsonl; imported SoT: $INV/imported.yml"

@@ -148,7 +148,9 @@ def static_routes(kept: Kept) -> list[ImportedStaticRoute]:
                     {
                         "prefix": route.prefix,
                         "next_hop": route.next_hop,
-                        "interface": route.interface,
+                        # a discard route keeps the form the device runs (Null0 or blackhole)
+                        "interface": route.interface
+                        or ("Null0" if route.blackhole and _says_null0(route.text) else None),
                         "blackhole": route.blackhole,
                         "distance": route.distance,
                     }
@@ -157,6 +159,16 @@ def static_routes(kept: Kept) -> list[ImportedStaticRoute]:
         except ValidationError as exc:
             kept.lost(f"static route {route.text}", _first_error(exc), route.line)
     return found
+
+
+def _says_null0(text: str) -> bool:
+    """Whether a static route's text discards through the ``Null0`` interface.
+
+    Examples:
+        >>> _says_null0("ip route 10.0.0.0/8 Null0"), _says_null0("ip route 10.0.0.0/8 blackhole")
+        (True, False)
+    """
+    return any(word.lower() == "null0" for word in text.split())
 
 
 def _route_extras(kept: Kept, route: StaticRoute) -> None:

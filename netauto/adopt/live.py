@@ -39,7 +39,11 @@ def merge_state(
     lldp: dict[str, list[dict[str, str]]],
 ) -> ObservedDevice:
     """``device`` (read from its running config) with what the getters add: ports the
-    configuration does not mention, each port's admin state, and the LLDP neighbours.
+    configuration does not mention, and the LLDP neighbours.
+
+    The admin state is the configuration's (``shutdown``): a port that is down because its
+    link is absent (a cable out, a peer outside a subset lab) is not shut, and a port the
+    configuration does not mention has no admin state netauto would keep.
 
     Examples:
         >>> device = ObservedDevice.model_validate({"hostname": "r1", "platform": "frr",
@@ -47,18 +51,14 @@ def merge_state(
         >>> merged = merge_state(device, "frr", {"eth0": {"is_enabled": True},
         ...     "eth4": {"is_enabled": False}}, {"eth0": [{"hostname": "r2", "port": "eth1"}]})
         >>> [(i.name, i.enabled) for i in merged.interfaces]
-        [('eth0', True), ('eth4', False)]
+        [('eth0', True), ('eth4', True)]
         >>> merged.neighbors[0].remote_system
         'r2'
     """
     kernel_names = platforms.get(platform).vtysh  # FRR: Linux names are canonical already
     known = {i.canonical_name for i in device.interfaces} | {i.name for i in device.interfaces}
-    interfaces: list[ObservedInterface] = []
-    for item in device.interfaces:
-        state = ports.get(item.name) or ports.get(item.canonical_name) or {}
-        enabled = item.enabled and state.get("is_enabled", True) is not False
-        interfaces.append(item.model_copy(update={"enabled": enabled}))
-    for name, state in sorted(ports.items()):
+    interfaces: list[ObservedInterface] = list(device.interfaces)
+    for name in sorted(ports):
         canonical = name if kernel_names else str(canonical_interface_name(name))
         if name in known or canonical in known:
             continue
@@ -66,7 +66,6 @@ def merge_state(
             ObservedInterface(
                 name=name,
                 canonical_name=canonical,
-                enabled=state.get("is_enabled", True) is not False,
             )
         )
     neighbors = [

@@ -428,7 +428,10 @@ class _Run:
     def link(self, link: LinkPlan) -> None:
         """Check one SoT link against LLDP and its ends' subnet; import its addresses."""
         a, b = link.a, link.b
+        if a.device not in self.seen and b.device not in self.seen:
+            return
         if a.device not in self.seen or b.device not in self.seen:
+            self.half_link(link)
             return
         port_a, port_b = (
             self.ports.get((a.device, a.interface)),
@@ -465,6 +468,22 @@ class _Run:
         for end, side, address, port in ((a, "a", addr_a, port_a), (b, "b", addr_b, port_b)):
             self.link_end(link, sot_link, end, side, address, port, before)
         self.links[link.id] = ImportedLink(a=addr_a, b=addr_b)
+
+    def half_link(self, link: LinkPlan) -> None:
+        """A link whose far end is not read (outside a subset lab, or not answering): the
+        end that is read keeps its address, and on a /30 or /31 the far end's is the other
+        host address of that subnet (so the far router keeps its number when it is read
+        later); on a larger subnet the far end is unknown and the link is left alone."""
+        here = link.a if link.a.device in self.seen else link.b
+        port = self.ports.get((here.device, here.interface))
+        address = primary_ipv4(port) if port is not None else None
+        if address is None or address.network.prefixlen < 30:
+            return
+        other = other_host(address)
+        if other is None:
+            return
+        a, b = (address, other) if here is link.a else (other, address)
+        self.links[link.id] = ImportedLink(a=a, b=b)
 
     def lldp(
         self, link: LinkPlan, end: LinkEndPlan, other: LinkEndPlan, port: ObservedInterface
@@ -790,3 +809,29 @@ def _address_line(port: ObservedInterface, address: IPv4If | None) -> int | None
         if item.address == address:
             return item.line
     return port.line
+
+
+def other_host(address: IPv4If) -> IPv4If | None:
+    """The other host address of a point-to-point /30 or /31 (None on a larger subnet, or
+    when ``address`` is not a host address of its /30).
+
+    Examples:
+        >>> import ipaddress
+        >>> str(other_host(ipaddress.IPv4Interface("172.16.1.5/30")))
+        '172.16.1.6/30'
+        >>> str(other_host(ipaddress.IPv4Interface("10.0.0.1/31")))
+        '10.0.0.0/31'
+        >>> other_host(ipaddress.IPv4Interface("172.16.1.4/30")) is None
+        True
+    """
+    net = address.network
+    if net.prefixlen == 31:
+        hosts = [net.network_address, net.network_address + 1]
+    elif net.prefixlen == 30:
+        hosts = [net.network_address + 1, net.network_address + 2]
+    else:
+        return None
+    if address.ip not in hosts:
+        return None
+    peer = hosts[1] if address.ip == hosts[0] else hosts[0]
+    return type(address)((int(peer), net.prefixlen))

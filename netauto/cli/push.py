@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -222,6 +223,7 @@ def _run(
     quiet: bool = False,
     guard: bool = False,
     max_loss: int = 0,
+    baseline_wait: float = 0.0,
 ) -> tuple[list[Any], Any]:
     """Diff or push; the results, and the guard's report (None without ``guard``)."""
     from netauto.plan import sot_and_plan
@@ -266,7 +268,8 @@ def _run(
                 results = run_rollout(nr, plan, candidates, options, on_done=done)
             else:
                 results, report = _guarded(progress, probes, max_loss, lambda g: run_rollout(
-                    nr, plan, candidates, options, on_done=done, guard=g))  # fmt: skip
+                    nr, plan, candidates, options, on_done=done, guard=g),
+                    baseline_wait)  # fmt: skip
         summaries = {w.name: w.summary() for w in report.waves} if report else {}
         records = [
             audit.AuditRecord(
@@ -336,11 +339,15 @@ def _probe_plan(sot: Any, plan: Any, where: Any) -> Any:
     return probes
 
 
-def _guarded(progress: Progress, probes: Any, max_loss: int, rollout: Any) -> tuple[Any, Any]:
+def _guarded(
+    progress: Progress, probes: Any, max_loss: int, rollout: Any, baseline_wait: float = 0.0
+) -> tuple[Any, Any]:
     """Run ``rollout(guard)`` under a traffic guard; its results and the guard's report.
 
     The guard's counts are shown per wave as they come in, and each wave's verdict stays
-    on screen. A baseline that already loses probes stops everything before any change.
+    on screen. Before any change the guard watches baseline windows until one loses no
+    probe, for up to ``baseline_wait`` seconds; a baseline that still loses probes stops
+    everything before any change.
     """
     from netauto.push.guard import Guard, GuardError, WaveProgress
 
@@ -359,7 +366,12 @@ def _guarded(progress: Progress, probes: Any, max_loss: int, rollout: Any) -> tu
     except GuardError as exc:
         raise CheckFailed(f"guard: {exc}") from None
     try:
+        deadline = time.monotonic() + baseline_wait
         baseline = guard.baseline()
+        while not baseline.ok and time.monotonic() < deadline:
+            progress.update(line, description=escape(f"guard: waiting for a clean baseline "
+                                                     f"({baseline.message})"))  # fmt: skip
+            baseline = guard.baseline()
         if not baseline.ok:
             raise CheckFailed(f"guard: before any change, {baseline.message}; nothing was "
                               "pushed (fix those paths, or push without --guard)")  # fmt: skip
@@ -646,6 +658,12 @@ def register(app: typer.Typer) -> None:
             0, "--max-loss", min=0,
             help="IPv4 probes a commune may lose during a wave (with --guard).",
         ),
+        baseline_wait: float = typer.Option(
+            60.0, "--baseline-wait", min=0,
+            help="With --guard: seconds to wait, before any change, for every commune to "
+            "reach the data centre without a lost probe (a network still converging); "
+            "then the push is refused if one still loses probes.",
+        ),
     ) -> None:
         if guard:
             _check_guard(commit=commit, vms=vms, settle=settle, revert_in=revert_in)
@@ -662,7 +680,7 @@ def register(app: typer.Typer) -> None:
                                continue_on_error=continue_on_error, fmt=fmt,
                                workers=workers, allow_ipv4_change=allow_ipv4_change,
                                prune_legacy=prune_legacy, guard=guard,
-                               max_loss=max_loss)  # fmt: skip
+                               max_loss=max_loss, baseline_wait=baseline_wait)  # fmt: skip
         if report is not None and report.stopped:
             raise CheckFailed(f"{report.stopped} (see the tables and the audit log)")
         if any(r.failed for r in results):

@@ -185,7 +185,7 @@ def register(app: typer.Typer) -> None:
         from netauto.verify.derive import derive_checks
         from netauto.verify.junit import junit_xml
         from netauto.verify.models import RunInfo, SiteInfo, VerifyRun
-        from netauto.verify.run import run_on_clients, run_on_routers
+        from netauto.verify.run import out_of_reach, run_on_clients, run_on_routers, skipped
 
         opts = settings(ctx)
         if fmt not in ("table", "json"):
@@ -222,6 +222,12 @@ def register(app: typer.Typer) -> None:
                 if held.get(s.device) == "router"
                 and (s.kind != "isolation" or s.target in held_sites)
             ]
+        skips: list[Any] = []
+        if held is not None:
+            held_routers = {n for n, k in held.items() if k == "router"}
+            far = out_of_reach(plan, specs, held_routers)
+            skips = [skipped(s, far[s.id]) for s in specs if s.id in far]
+            specs = [s for s in specs if s.id not in far]
         lan_clients = where.clients() if clients else []
         client_specs = [s for s in specs if s.probe in ("ping", "tcp")] if lan_clients else []
         total = len(specs) + len(client_specs)
@@ -253,7 +259,7 @@ def register(app: typer.Typer) -> None:
                 )  # fmt: skip
                 if from_clients is not None:
                     results += from_clients.result()
-                results += from_vms.result()
+                results += from_vms.result() + skips
         chosen = {s.site for s in specs}
         run = VerifyRun(
             info=RunInfo(

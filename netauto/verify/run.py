@@ -57,6 +57,38 @@ def _result(spec: CheckSpec, host: str, status: Status, evidence: str, **extra: 
     )  # fmt: skip
 
 
+def skipped(spec: CheckSpec, reason: str) -> CheckResult:
+    """The ``skip`` result of a check that cannot be judged here, with the reason."""
+    return _result(spec, spec.device, "skip", reason)
+
+
+def out_of_reach(plan: Plan, specs: list[CheckSpec], held: set[str]) -> dict[str, str]:
+    """Check id → why it is skipped, for the routing and drift checks of interfaces whose far
+    end is not among the ``held`` routers (a subset lab: a DC-core link to a hub left out).
+
+    Examples:
+        >>> from netauto.plan import plan_for
+        >>> from pathlib import Path
+        >>> plan = plan_for(Path("tests/data/tiny")).plan
+        >>> spec = CheckSpec(id="routing:x", kind="routing", probe="ospf", site="dc",
+        ...     device="dc-core-r1", target="hub-01-r1", expect="up")
+        >>> out_of_reach(plan, [spec], {"dc-core-r1"})
+        {'routing:x': 'far end hub-01-r1 is not in this lab'}
+    """
+    reasons: dict[str, str] = {}
+    for spec in specs:
+        peer: str | None = None
+        if spec.kind == "routing":
+            peer = spec.target
+        elif spec.kind == "drift" and spec.device in plan.device_sites():
+            device = plan.device(spec.device)
+            iface = next((i for i in device.interfaces if i.name == spec.target), None)
+            peer = iface.peer if iface is not None and iface.kind == "p2p" else None
+        if peer is not None and peer not in held:
+            reasons[spec.id] = f"far end {peer} is not in this lab"
+    return reasons
+
+
 Shell = Callable[[str, bytes | None], tuple[int, str, str]]
 """Runs a POSIX shell command (with optional stdin) on a host: (exit status, stdout, stderr)."""
 
@@ -452,9 +484,12 @@ def run_on_clients(
             jobs.setdefault(client.name, (client, []))[1].append(spec)
 
     def sources_of(client: LanClient) -> dict[str, str]:
-        sources: dict[str, str] = {}
+        """The client's address per family; "" lets the kernel choose (a client that got
+        its IPv6 address by SLAAC, as a legacy LAN's hosts do once the router sends RAs)."""
+        sources: dict[str, str] = {"ipv4": "", "ipv6": ""}
         for address in client.addresses:
-            sources.setdefault("ipv4" if address.version == 4 else "ipv6", str(address.ip))
+            family = "ipv4" if address.version == 4 else "ipv6"
+            sources[family] = sources[family] or str(address.ip)
         return sources
 
     if python:

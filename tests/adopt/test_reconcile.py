@@ -175,7 +175,19 @@ def test_a_host_that_did_not_answer_is_in_the_sot_but_not_in_the_network() -> No
         "missing-device", "hub-01-r1", "-",
     )  # fmt: skip
     assert conflict.live == "not read: TimeoutError: timed out"
-    assert result.imported.links == {}  # every link of the tiny SoT touches the hub
+    # every link of the tiny SoT touches the hub: the end that was read keeps its address
+    # and, on these /30s, the hub's end is the other host address
+    links = {key: (str(v.a), str(v.b)) for key, v in result.imported.links.items()}
+    assert links["l-1001"] == ("172.21.250.5/30", "172.21.250.6/30")
+    assert len(links) == 4
+
+
+def test_the_far_end_of_a_half_read_link_is_the_other_host_of_its_slash_30() -> None:
+    sot, plan = sot_and_plan()
+    devices = [d for d in samples("frr") if d.hostname != "cm-anxuyen-r1"]
+    result = reconcile(sot, plan, devices, unreachable={"cm-anxuyen-r1": "not in the lab"})
+    full = reconcile(sot, plan, samples("frr")).imported.links
+    assert result.imported.links["l-1001"] == full["l-1001"]
 
 
 def vm(name: str, *addresses: str) -> ObservedVm:

@@ -152,7 +152,7 @@ def keep_ledger(state: PlanState, vm_nets: dict[str, set[str]]) -> None:
     """
     loop_pool = state.pool_blocks[LOOPBACK_POOL]
     for host in sorted(state.old.devices):
-        if host not in state.loop6:
+        if host not in state.loop6 or host in state.loop4:  # fixed (imported) first
             continue
         address = state.old.devices[host].loopback4
         in_pool = any(address in b for b in loop_pool)

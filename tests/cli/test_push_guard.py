@@ -110,7 +110,9 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Callable[[tuple[Any, Any]], lis
             assert sorted(c.host for c in candidates) == sorted(ROUTERS)
             return results
 
-        def guarded(progress: Any, probes: Any, max_loss: int, run: Any) -> tuple[Any, Any]:
+        def guarded(
+            progress: Any, probes: Any, max_loss: int, run: Any, baseline_wait: float = 0
+        ) -> tuple[Any, Any]:
             calls.append((probes, max_loss))
             return run("guard"), report
 

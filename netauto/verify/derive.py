@@ -183,4 +183,21 @@ def derive_checks(
                         expect="match",
                     )
                 )
+        kept = sot.imported.devices.get(device.hostname)
+        for item in kept.interfaces if kept is not None else []:
+            for secondary in item.secondary:  # the running network's own, kept by the import
+                add(
+                    CheckSpec(
+                        id=f"drift:{device.hostname}:{item.name}:secondary:{secondary}",
+                        kind="drift",
+                        probe="address",
+                        site=device.site,
+                        device=device.hostname,
+                        source=item.name,
+                        target=item.name,
+                        target_address=str(secondary),
+                        family="ipv4",
+                        expect="match",
+                    )
+                )
     return checks

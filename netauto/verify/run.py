@@ -269,6 +269,8 @@ def drift_results(
     planned = {
         i.name: {str(a) for a in (i.ipv4, i.ipv6) if a is not None} for i in device.interfaces
     }
+    for spec in specs:  # what the SoT keeps beside the plan (an imported secondary address)
+        planned.setdefault(spec.source, set()).add(str(ipaddress.ip_interface(spec.target_address)))
     for iface, addresses in sorted(live.items()):
         for address in sorted(addresses):
             ip = ipaddress.ip_interface(address)

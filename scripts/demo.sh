@@ -48,16 +48,21 @@ python3 - "$OUT/push.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 guard, devices = doc["guard"], doc["devices"]
-sent4 = sum(w["ipv4"]["sent"] for w in guard["waves"]); lost4 = sum(w["ipv4"]["lost"] for w in guard["waves"])
-sent6 = sum(w["ipv6"]["sent"] for w in guard["waves"]); lost6 = sum(w["ipv6"]["lost"] for w in guard["waves"])
-print(f"{sum(d['outcome'] == 'committed' for d in devices)} routers committed in {len(guard['waves'])} waves; "
-      f"IPv4 probes {sent4} sent, {lost4} lost; IPv6 probes {sent6} sent, {lost6} lost")
+waves = guard["waves"]
+sent4, lost4 = sum(w["ipv4"]["sent"] for w in waves), sum(w["ipv4"]["lost"] for w in waves)
+after = guard["after"] or {"ipv4": {"sent": 0, "lost": 0}, "ipv6": {"sent": 0, "lost": 0}}
+print(f"{sum(d['outcome'] == 'committed' for d in devices)} routers committed in {len(waves)} waves, "
+      f"{sum(c['rolled_back'] for c in guard['communes'])} communes rolled back")
+print(f"IPv4 probes during the rollout: {sent4} sent, {lost4} lost")
+print(f"after the rollout: IPv4 {after['ipv4']['sent']} sent, {after['ipv4']['lost']} lost; "
+      f"IPv6 {after['ipv6']['sent']} sent, {after['ipv6']['lost']} lost")
 PY
 step "verify both families (once routing has converged)"
 $NETAUTO -i "$INV" verify --wait 90 --junit "$OUT/verify.xml" | tail -n 8 \
     || echo "(verification found failures: see the report)"
 step "reports: the migration and the verification"
 $NETAUTO -i "$INV" report --run 1 -o "$OUT/migration.html"
+$NETAUTO -i "$INV" report --run 1 --format md | grep -E "^- (Communes|IPv4|IPv6|Waves)" || true
 $NETAUTO -i "$INV" report -o "$OUT/verify.html"
 echo
 echo "Migration report: $OUT/migration.html; verification report: $OUT/verify.html"

@@ -379,7 +379,7 @@ def _guarded(
     except BaseException:
         guard.finish(tail=0)
         raise
-    return results, guard.finish()
+    return results, guard.finish(settle=baseline_wait)  # IPv6 of the last wave converging
 
 
 def _save_migration(

@@ -670,12 +670,21 @@ class Guard:
         self._baseline = self._watch("baseline", seconds)
         return self._baseline
 
-    def finish(self, tail: float = TAIL) -> GuardReport:
+    def finish(self, tail: float = TAIL, settle: float = 0.0) -> GuardReport:
         """Watch ``tail`` seconds more (``after``: where the rollout left things, IPv6 of
-        every confirmed commune included), stop the stream and return the whole report."""
+        every confirmed commune included), stop the stream and return the whole report.
+
+        With ``settle``, windows of ``tail`` seconds are watched until one loses no probe in
+        either family (routing of the last wave still converging), for up to ``settle``
+        seconds; the last one is the ``after`` window."""
         try:
             if tail > 0:
+                deadline = time.monotonic() + settle
                 self._after = self._watch("after", tail)
+                while (self._after.ipv4.lost or self._after.ipv6.lost) and (
+                    time.monotonic() < deadline
+                ):
+                    self._after = self._watch("after", tail)
         finally:
             figures = self.stream.close()
         return self.report(figures)

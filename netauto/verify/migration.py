@@ -260,10 +260,13 @@ def summary_line(run: MigrationRun) -> str:
         1 of 2 waves rolled back
     """
     s = summarise_migration(run)
-    return (
+    line = (
         f"{s.communes_migrated} of {s.communes} communes migrated; IPv4 probes {s.ipv4.text()}; "
         f"IPv6 probes {s.ipv6.text()}; {s.waves_rolled_back} of {s.waves} waves rolled back"
     )
+    if run.after is not None:  # IPv6 reaches the data centre once the core is done
+        line += f"; after the rollout: IPv4 {run.after.ipv4.text()}, IPv6 {run.after.ipv6.text()}"
+    return line
 
 
 def _example() -> MigrationRun:

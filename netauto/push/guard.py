@@ -766,11 +766,13 @@ class Guard:
         return report
 
     def _record(self, name: str, window: WindowCounts) -> None:
-        """Keep each commune's counts of one window (a wave, the baseline, the tail)."""
+        """Keep each commune's counts of one window (a wave, the baseline, the tail); a
+        window watched again (a baseline waited for, a tail settling) replaces the last."""
         for commune, counts in window.communes.items():
-            self._per_commune.setdefault(commune, []).append(
-                CommuneWave(wave=name, ipv4=counts.ipv4, ipv6=counts.ipv6)
-            )
+            kept = [w for w in self._per_commune.get(commune, []) if w.wave != name]
+            self._per_commune[commune] = [
+                *kept, CommuneWave(wave=name, ipv4=counts.ipv4, ipv6=counts.ipv6)
+            ]
 
     def _report(
         self,

@@ -245,3 +245,10 @@ def test_a_wave_that_breaks_a_commune_is_rolled_back(lab: GuardLab, cli: Cli) ->
     records = {r.device: r for r in audit.read(lab.state)[-5:]}
     assert records["cm-lyvanlam-r1"].rolled_back
     assert "rolled back" in records["cm-lyvanlam-r1"].traffic_guard
+    # The migration is stored, and its report names the commune that was rolled back.
+    run = re.search(r"migration run (\d+):", " ".join(res.err.split()))
+    assert run is not None, res.err[-500:]
+    report = cli("--state-dir", lab.state, "report", "--run", run.group(1), "--format", "md")
+    assert report.code == 0, report.err
+    line = next(x for x in report.out.splitlines() if x.startswith("| Phường Lý Văn Lâm |"))
+    assert "yes (batch 1)" in line

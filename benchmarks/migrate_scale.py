@@ -128,6 +128,10 @@ def main() -> None:
           f"{after['ipv6']['lost']} lost")  # fmt: skip
     last = next((x for x in verified.stderr.splitlines() if x.startswith("run ")), "")
     print(f"verify exit {verified.returncode}: {last}")
+    bad = [x for x in verified.stdout.splitlines() if x.startswith(("FAIL", "ERROR"))]
+    for line in bad[:12]:
+        print(f"  {line[:160]}")
+    print("  " + " | ".join(x for x in verified.stderr.splitlines() if "converged" in x)[:400])
     print(f"from the first change to every commune dual-stack verified: {until:.1f} s")
     print(f"whole migration (all phases): {sum(t for _, t in phases.times):.1f} s "
           "(target: under 600 s, 0 IPv4 probes lost)")

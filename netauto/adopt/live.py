@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,9 @@ from netauto.parse.observed import Neighbor, ObservedDevice, ObservedInterface
 from netauto.sot.models import SoT
 
 VM_ADDRESSES = "ip -j addr show"
-ATTEMPTS = 2
+ATTEMPTS = 3
+"""Tries per host: SSH set-up can fail on a busy machine (a banner read, a session refused);
+the next try waits a little longer."""
 
 
 def merge_state(
@@ -166,7 +169,9 @@ def read_live(
         name = task.host.name
         plugin = "netmiko" if kinds[name] == "vm" else "napalm"
         outcome: ObservedDevice | ObservedVm | str = "no answer"
-        for _attempt in range(ATTEMPTS):
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                time.sleep(attempt)  # a busy machine's SSH set-up: give it a moment
             try:
                 if kinds[name] == "vm":
                     outcome = _vm(task)

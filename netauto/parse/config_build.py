@@ -57,6 +57,30 @@ class FilterBook:
         entries = self._defined.setdefault((kind, family, name), _Entries(stmt.line))
         entries.entries.append(ConfigLine(text=stmt.block, line=stmt.line))
 
+    def add_route_map(self, name: str, stmt: Statement) -> None:
+        """One route-map sequence (FRR and IOS write them alike), and the access- and
+        prefix-lists its ``match`` lines use.
+
+        Examples:
+            >>> child = Statement("match ip address prefix-list P1 P2", 2,
+            ...                   " match ip address prefix-list P1 P2", (), "")
+            >>> book = FilterBook()
+            >>> book.add_route_map("RM", Statement("route-map RM permit 10", 1,
+            ...     "route-map RM permit 10", (child,), "route-map RM permit 10"))
+            >>> [(u.kind, u.name, u.where) for u in book.uses][1]
+            ('prefix-list', 'P2', 'route-map RM permit 10')
+        """
+        where = " ".join(stmt.words[:4])
+        self.add_entry("route-map", name, stmt)
+        for sub in stmt.children:
+            match sub.words:
+                case ["match", "ip" | "ipv6" as family, "address", "prefix-list", *refs]:
+                    for ref in refs:
+                        self.use("prefix-list", ref, where, sub, family=_family(family))
+                case ["match", "ip" | "ipv6" as family, "address", *refs]:
+                    for ref in refs:
+                        self.use("access-list", ref, where, sub, family=_family(family))
+
     def add_block(
         self, kind: FilterKind, name: str, stmt: Statement, family: Family = "ipv4"
     ) -> None:
@@ -308,3 +332,8 @@ class _RouteParts:
             else:
                 self.interface = word
             index += 1
+
+
+def _family(word: str) -> Family:
+    """``ip`` → ``ipv4``, ``ipv6`` → ``ipv6`` (the first word of a filter statement)."""
+    return "ipv6" if word == "ipv6" else "ipv4"

@@ -469,11 +469,9 @@ def ipv4_cidr(text: str, stmt: Statement, source: str, context: str) -> IPv4Inte
         >>> ipv4_cidr("10.0.0.1/31", Statement("", 1, "", (), ""), "r.conf", "interface eth0")
         IPv4Interface('10.0.0.1/31')
     """
-    address, slash, length = text.partition("/")
+    address, length = _cidr_parts(text, stmt, source, context, "an IPv4 address/length")
     try:
-        if not slash or not length.isdigit():
-            raise ValueError(text)
-        return IPv4Interface(f"{IPv4Address(address)}/{int(length)}")
+        return IPv4Interface(f"{IPv4Address(address)}/{length}")
     except ValueError:
         raise value_error(stmt, source, context, "an IPv4 address/length") from None
 
@@ -485,13 +483,21 @@ def ipv6_cidr(text: str, stmt: Statement, source: str, context: str) -> IPv6Inte
         >>> ipv6_cidr("2001:db8::1/64", Statement("", 1, "", (), ""), "r.conf", "interface eth0")
         IPv6Interface('2001:db8::1/64')
     """
-    address, slash, length = text.partition("/")
+    address, length = _cidr_parts(text, stmt, source, context, "an IPv6 address/length")
     try:
-        if not slash or not length.isdigit():
-            raise ValueError(text)
-        return IPv6Interface(f"{IPv6Address(address)}/{int(length)}")
+        return IPv6Interface(f"{IPv6Address(address)}/{length}")
     except ValueError:
         raise value_error(stmt, source, context, "an IPv6 address/length") from None
+
+
+def _cidr_parts(
+    text: str, stmt: Statement, source: str, context: str, expected: str
+) -> tuple[str, int]:
+    """``ADDRESS/LEN`` split in two; anything else is the value error of ``expected``."""
+    address, slash, length = text.partition("/")
+    if not slash or not length.isdigit():
+        raise value_error(stmt, source, context, expected)
+    return address, int(length)
 
 
 def network(

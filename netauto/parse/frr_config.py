@@ -106,7 +106,7 @@ class _Reader:
                 case ["ipv6", "prefix-list", name, *_]:
                     self.book.add_entry("prefix-list", name, stmt, "ipv6")
                 case ["route-map", name, *_]:
-                    self.route_map(name, stmt)
+                    self.book.add_route_map(name, stmt)
                 case ["line", "vty", *_]:
                     self.vty(stmt)
                     other.append(kept(stmt))
@@ -200,20 +200,6 @@ class _Reader:
                 case _:
                     draft.other_lines.append(kept(sub))
         return draft.build()
-
-    def route_map(self, name: str, stmt: Statement) -> None:
-        where = " ".join(stmt.words[:4])
-        self.book.add_entry("route-map", name, stmt)
-        for sub in stmt.children:
-            match sub.words:
-                case ["match", "ip", "address", "prefix-list", ref]:
-                    self.book.use("prefix-list", ref, where, sub)
-                case ["match", "ipv6", "address", "prefix-list", ref]:
-                    self.book.use("prefix-list", ref, where, sub, family="ipv6")
-                case ["match", "ip", "address", ref]:
-                    self.book.use("access-list", ref, where, sub)
-                case ["match", "ipv6", "address", ref]:
-                    self.book.use("access-list", ref, where, sub, family="ipv6")
 
     def vty(self, stmt: Statement) -> None:
         for sub in stmt.children:

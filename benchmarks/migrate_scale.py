@@ -14,7 +14,7 @@ throughout; a wave that loses an IPv4 probe is rolled back), ``verify --wait``. 
 time of each phase, the probes sent and lost per family, and the time from the first change
 until every commune is dual-stack verified. Target on a 2-core machine: 0 IPv4 probes lost
 and the whole migration under 10 minutes. The lab uses its own prefix (``nb-``) and is always
-torn down, also on failure.
+torn down, also on failure, unless ``--keep DIR`` (work in DIR and leave the lab up to inspect).
 """
 
 from __future__ import annotations
@@ -76,11 +76,14 @@ def main() -> None:
     parser.add_argument("--hubs", type=int, default=10)
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--workers", type=int, default=24)
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="work in DIR and leave the lab up afterwards, to inspect it "
+                             "(then: NETAUTO_LAB_PREFIX=nb- netauto lab down)")  # fmt: skip
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("the lab needs root (network namespaces)")
     with tempfile.TemporaryDirectory(prefix="netauto-migrate-") as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
         inventory = tree_sot(work / "sot", args.communes, args.hubs)
         phases = Phases(inventory, work / "state")
         configs = work / "configs"
@@ -105,8 +108,9 @@ def main() -> None:
                                   "--workers", str(args.workers), check=False)  # fmt: skip
             until = time.perf_counter() - started
         finally:
-            subprocess.run([str(BIN / "netauto"), "lab", "down", "--prefix", PREFIX],
-                           capture_output=True, check=False)  # fmt: skip
+            if args.keep is None:
+                subprocess.run([str(BIN / "netauto"), "lab", "down", "--prefix", PREFIX],
+                               capture_output=True, check=False)  # fmt: skip
     doc = json.loads(pushed.stdout) if pushed.stdout.strip().startswith("{") else {}
     guard = doc.get("guard") or {}
     waves = guard.get("waves", [])
@@ -121,6 +125,10 @@ def main() -> None:
     print(f"{routers} routers ({args.hubs} hubs, {args.communes} communes), batch {args.batch}")
     print(f"push exit {pushed.returncode}: {committed} committed in {len(waves)} waves"
           + (f"; stopped: {guard['stopped']}" if guard.get("stopped") else ""))  # fmt: skip
+    for device in doc.get("devices", []):
+        if device["outcome"] not in ("committed", "unchanged"):
+            why = device.get("error") or device.get("post_check") or ""
+            print(f"  {device['host']}: {device['outcome']}: {why[:300]}")
     print(f"probes during the rollout: IPv4 {sent4} sent, {lost4} lost; IPv6 {sent6} sent, "
           f"{lost6} lost (IPv6 reaches the data centre once the core is done)")  # fmt: skip
     print(f"probes after the rollout: IPv4 {after['ipv4']['sent']} sent, "
@@ -133,8 +141,10 @@ def main() -> None:
         print(f"  {line[:160]}")
     print("  " + " | ".join(x for x in verified.stderr.splitlines() if "converged" in x)[:400])
     print(f"from the first change to every commune dual-stack verified: {until:.1f} s")
-    print(f"whole migration (all phases): {sum(t for _, t in phases.times):.1f} s "
-          "(target: under 600 s, 0 IPv4 probes lost)")
+    print(
+        f"whole migration (all phases): {sum(t for _, t in phases.times):.1f} s "
+        "(target: under 600 s, 0 IPv4 probes lost)"
+    )
 
 
 if __name__ == "__main__":

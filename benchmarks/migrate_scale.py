@@ -130,7 +130,7 @@ def main() -> None:
             why = device.get("error") or device.get("post_check") or ""
             print(f"  {device['host']}: {device['outcome']}: {why[:300]}")
     print(f"probes during the rollout: IPv4 {sent4} sent, {lost4} lost; IPv6 {sent6} sent, "
-          f"{lost6} lost (IPv6 reaches the data centre once the core is done)")  # fmt: skip
+          f"{lost6} lost")  # fmt: skip
     print(f"probes after the rollout: IPv4 {after['ipv4']['sent']} sent, "
           f"{after['ipv4']['lost']} lost; IPv6 {after['ipv6']['sent']} sent, "
           f"{after['ipv6']['lost']} lost")  # fmt: skip

@@ -39,7 +39,9 @@ PUSH_HELP = """Push the rendered configs to the routers: dry-run unless --commit
 
 Every device is diffed first (running config vs the file `netauto render` wrote). With
 --commit the rollout is staged: a canary first (the first commune router, or --canary), then
-batches of --batch devices, edge before core (communes, hubs, then the data-centre core).
+batches of --batch devices of one role each, in --order: edge-first (communes, hubs, then
+the data-centre core: the default) or core-first (core, hubs, then communes: the default
+with --guard, where each commune's IPv6 works from the end of its own wave).
 Each device is committed with commit-confirm (native on FRR, EOS, Junos, IOS; emulated
 elsewhere), then post-checked: OSPFv2/OSPFv3 adjacencies that were up stay up, and those to
 neighbours already on their new config come up within --settle seconds. If the check holds
@@ -217,6 +219,7 @@ def _run(
     settle: float,
     continue_on_error: bool,
     fmt: str,
+    order: str = "edge-first",
     workers: int = 20,
     allow_ipv4_change: bool = False,
     prune_legacy: bool = False,
@@ -229,6 +232,7 @@ def _run(
     from netauto.plan import sot_and_plan
     from netauto.push import audit
     from netauto.push.lock import push_lock
+    from netauto.push.rollout import ORDERS
     from netauto.push.run import PushOptions, load_candidates, run_rollout
 
     opts = settings(ctx)
@@ -245,7 +249,11 @@ def _run(
     if missing:
         raise InputError(Problem(configs, None, "", f"no rendered config for {', '.join(missing)}",
                                  "run `netauto render` first"))  # fmt: skip
+    if order not in ORDERS:
+        raise InputError(Problem(None, None, "--order",
+                                 f"expected {' or '.join(ORDERS)}, got {order!r}"))  # fmt: skip
     options = PushOptions(commit=commit, batch=batch, canary=canary, revert_in=revert_in,
+                          order=order,
                           settle=settle, continue_on_error=continue_on_error,
                           allow_ipv4_change=allow_ipv4_change,
                           prune_legacy=prune_legacy)  # fmt: skip
@@ -625,6 +633,10 @@ def register(app: typer.Typer) -> None:
         configs: Path = configs_opt,
         batch: int = typer.Option(10, "--batch", min=1, help="Devices per batch after the canary."),
         canary: list[str] = typer.Option([], "--canary", help="Canary device(s) (repeatable)."),
+        order: str | None = typer.Option(
+            None, "--order", metavar="edge-first|core-first",
+            help="Stage order after the canary (default: edge-first; core-first with --guard).",
+        ),
         revert_in: int = typer.Option(
             180, "--revert-in", min=30, help="Seconds before an unconfirmed commit reverts."
         ),
@@ -678,6 +690,7 @@ def register(app: typer.Typer) -> None:
                                credentials=credentials, batch=batch, canary=canary,
                                revert_in=revert_in, settle=settle,
                                continue_on_error=continue_on_error, fmt=fmt,
+                               order=order or ("core-first" if guard else "edge-first"),
                                workers=workers, allow_ipv4_change=allow_ipv4_change,
                                prune_legacy=prune_legacy, guard=guard,
                                max_loss=max_loss, baseline_wait=baseline_wait)  # fmt: skip

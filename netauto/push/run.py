@@ -31,6 +31,12 @@ from netauto.push.guard import RolloutGuard
 from netauto.push.routing import PROTOCOLS, LinkRouting, RoutingState, link_routing
 
 POLL_INTERVAL = 0.5
+"""First pause between two reads of a device's routing state in its post-check."""
+POLL_BACKOFF = 1.5
+POLL_MAX = 4.0
+"""The pause grows by ``POLL_BACKOFF`` up to ``POLL_MAX`` seconds: each read is an SSH
+exec of vtysh on the box, and a wave of 50 routers polling twice a second was a large part
+of the load on a 237-router lab; adjacencies form on the scale of OSPF's 10 s hellos."""
 """Seconds between two routing polls of a post-check (one SSH round trip each)."""
 
 
@@ -52,6 +58,8 @@ class PushOptions(BaseModel):
     commit: bool = False
     batch: int = 10
     canary: list[str] = []
+    order: rollout.Order = "edge-first"
+    """Stage order (:mod:`netauto.push.rollout`)."""
     revert_in: int = 120
     settle: float = 60.0
     continue_on_error: bool = False
@@ -183,6 +191,7 @@ def make_post_check(
         deadline = time.monotonic() + settle
         ospf = bool(required["ospf"] or required["ospf6"])
         missing: list[str] = []
+        pause = POLL_INTERVAL
         while True:
             now = routing_state(driver, ospf=ospf, bgp=bool(required["bgp"]))
             missing = [
@@ -191,9 +200,11 @@ def make_post_check(
                 for key in sorted(required[proto])
                 if key not in now.get(proto, set())
             ]
-            if not missing or time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if not missing or left <= 0:
                 break
-            time.sleep(POLL_INTERVAL)
+            time.sleep(min(pause, left))
+            pause = min(pause * POLL_BACKOFF, POLL_MAX)
         if missing:
             return PostCheck(
                 ok=False, detail=f"adjacency down after {settle:.0f} s: " + ", ".join(missing)
@@ -226,7 +237,8 @@ def run_rollout(
     by_host = {c.host: c for c in candidates}
     if options.commit:
         stages = rollout.stages(
-            [(c.host, c.role) for c in candidates], options.batch, options.canary
+            [(c.host, c.role) for c in candidates], options.batch, options.canary,
+            options.order,
         )
     else:  # a dry-run changes nothing: no reason to stage it
         stages = [rollout.Stage(index=0, name="dry-run", hosts=[c.host for c in candidates])]

@@ -28,11 +28,12 @@ from pydantic import Field
 
 from netauto.errors import CheckFailed, InputError, Problem
 from netauto.fileio import atomic_write
-from netauto.lab import hostfiles, naming
+from netauto.lab import hostfiles, naming, neigh
 from netauto.lab.keys import new_keypair
 from netauto.lab.state import (
     AS_BUILT_FILE,
     INFO_FILE,
+    STATE_FILE,
     LabInfo,
     LabState,
     make_info,
@@ -478,6 +479,10 @@ def up(
     )
     runtime.mkdir(parents=True, exist_ok=True)
     write_state(state)
+    sized = neigh.raise_limits(neigh.wanted(2 * len(topo.veths)), naming.RUNTIME_ROOT)
+    if sized and notify is not None:
+        notify("Kernel neighbour tables sized for the lab (put back by the last `lab down`): "
+               + ", ".join(sized))  # fmt: skip
     info_ = make_info(topo.prefix, runtime, topo)
     progress = progress or NoProgress()
     _write_files(runtime, topo)
@@ -542,9 +547,18 @@ def down(prefix: str, runtime: Path | None = None) -> DownReport:
     existed = runtime.exists()
     if existed:
         shutil.rmtree(runtime, ignore_errors=True)
+    if not any((d / STATE_FILE).exists() for d in _children(naming.RUNTIME_ROOT)):
+        neigh.restore_limits(naming.RUNTIME_ROOT)  # the last lab is gone
     with contextlib.suppress(OSError):
         runtime.parent.rmdir()  # /run/netauto, only when no other lab uses it
     return DownReport(namespaces=sorted(names), processes=len(pids | late), runtime_removed=existed)
+
+
+def _children(root: Path) -> list[Path]:
+    try:
+        return [d for d in root.iterdir() if d.is_dir()]
+    except OSError:
+        return []
 
 
 # --------------------------------------------------------------------------- status, exec

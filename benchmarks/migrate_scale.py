@@ -104,6 +104,7 @@ def main() -> None:
                 "--guard", "--batch", str(args.batch), "--workers", str(args.workers),
                 "-f", "json", check=False,
             )  # fmt: skip
+            (work / "push.json").write_text(pushed.stdout)  # the guard's whole report
             verified = phases.run("verify --wait 180", "verify", "--wait", "180",
                                   "--workers", str(args.workers), check=False)  # fmt: skip
             until = time.perf_counter() - started

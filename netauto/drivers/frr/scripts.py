@@ -512,11 +512,12 @@ def firewall_save(layout: Layout, directory: str) -> str:
     if not directory:
         return forget
     d, record = shlex.quote(directory), layout.path(FIREWALL_RECORD)
+    empty = shlex.quote(_EMPTY_TABLE)
     return (
         f"test -s {d}/candidate.nft || exit {SAVE_FAILED}\n"
-        f"{{ printf {shlex.quote(_EMPTY_TABLE)}; "
-        f"nft list table {FIREWALL_TABLE} 2>/dev/null; }} > {d}/previous.nft "
-        f"|| exit {SAVE_FAILED}\n"
+        f"if nft list table {FIREWALL_TABLE} >/dev/null 2>&1; then "
+        f"{{ printf {empty}; nft list table {FIREWALL_TABLE}; }} > {d}/previous.nft "
+        f"|| exit {SAVE_FAILED}; else printf {empty} > {d}/previous.nft || exit {SAVE_FAILED}; fi\n"
         f"rm -f {d}/previous.record; if [ -f {record} ]; then "
         f"cp {record} {d}/previous.record || exit {SAVE_FAILED}; fi\n"
         f'o=$(cat {last} 2>/dev/null); [ "$o" != {d} ] && case "$o" in '

@@ -13,6 +13,10 @@ The procedure, for every platform:
    on the new config must come up); confirm when it holds, roll back when it does not (a
    guarded rollout first waits for its wave's verdict, :mod:`netauto.push.guard`).
 
+An FRR router's host firewall (:mod:`netauto.push.hostfw`) is staged with the driver and
+committed with the config, under the same revert timer: a device ends with both old or both
+new, and one whose new firewall cuts the push's session reverts by itself.
+
 A device therefore ends either on its old config or on its new, checked one. Results are data
 (:class:`DeviceResult`), never log lines.
 """
@@ -117,8 +121,10 @@ def push_device(
     post-check's baseline: adjacencies up at that moment must stay up); an error there leaves
     the device untouched and is reported as ``failed``.
     ``firewall`` is the host firewall ruleset of an FRR router (see :mod:`netauto.push.hostfw`);
-    the driver must then offer ``_run_shell``. Errors raised while loading, comparing or
-    committing leave the device on its old configuration and are reported as ``failed``.
+    the driver must then offer its calls (:class:`~netauto.push.hostfw.FirewallBox`). A
+    change of the firewall alone is a commit too (with commit-confirm: the timer covers it).
+    Errors raised while loading, comparing or committing leave the device on its old
+    configuration and are reported as ``failed``.
 
     When the config changes, the device's running config is read and diffed against the
     candidate (:func:`netauto.parse.configdiff.compare`): the result's ``diff`` is that
@@ -142,7 +148,7 @@ def push_device(
             **{**review, **fields},
         )
 
-    shell = cast(hostfw.Shell, driver) if firewall is not None else None
+    shell = cast(hostfw.FirewallBox, driver) if firewall is not None else None
     try:
         driver.load_replace_candidate(config=candidate)
         config_diff = driver.compare_config()
@@ -167,11 +173,13 @@ def push_device(
         return result("refused", diff=diff, error=review["guard"])
 
     native = platforms.get(platform).commit_confirm == "native"
-    committed = bool(config_diff.strip())
+    committed = bool(config_diff.strip()) or bool(fw_diff)
     backup = ""
     try:
         if before_commit is not None:
             before_commit()
+        if shell is not None and firewall is not None and fw_diff:
+            hostfw.stage(shell, firewall)  # applied by the commit, under its revert timer
         if not committed:
             driver.discard_config()
         elif native:
@@ -183,9 +191,7 @@ def push_device(
         _quietly(driver.discard_config)
         return result("failed", diff=diff, error=_describe(exc))
 
-    def undo() -> None:
-        if shell is not None and fw_diff:
-            hostfw.restore(shell)
+    def undo() -> None:  # the driver's rollback also restores a committed firewall
         if not committed:
             return
         if native:
@@ -193,20 +199,6 @@ def push_device(
         else:
             driver.load_replace_candidate(config=backup)
             driver.commit_config(message="netauto rollback")
-
-    if shell is not None and firewall is not None and fw_diff:
-        try:
-            hostfw.apply(shell, firewall)
-        except Exception as exc:
-            try:
-                undo()
-            except Exception as undo_exc:
-                return result(
-                    "failed",
-                    diff=diff,
-                    error=f"{_describe(exc)}; rollback failed: {_describe(undo_exc)}",
-                )
-            return result("rolled-back", diff=diff, rolled_back=True, error=_describe(exc))
 
     check = post_check() if post_check is not None else PostCheck(ok=True, detail="no post-check")
     veto = hold() if check.ok and hold is not None else None

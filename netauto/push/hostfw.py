@@ -1,32 +1,29 @@
 """The host firewall of FRR routers: the rendered ``<host>.nft`` ruleset.
 
 FRR has no packet filter, so ``render`` expresses the reachability policy of an FRR router as an
-nftables table (``inet netauto``). Push applies it beside the FRR config through the same SSH
-session: checked with ``nft -c`` first, applied atomically by ``nft -f`` (the file deletes and
-recreates its own table only), and recorded on the box so a second push sees no change. The
-previous ruleset is kept for rollback.
+nftables table (``inet netauto``). Push compares it with the ruleset recorded on the box and,
+when it changes, stages it with the driver before the commit: the driver applies it in the
+same commit as the FRR config, under the same commit-confirm revert timer (the box saves the
+live table first; the timer, a failed commit and a rollback load it back, the confirm keeps
+both). A push whose new firewall cuts its own SSH session is therefore undone by the box
+itself when the confirm window ends (see ``docs/LOCKOUT.md``).
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import shlex
 from typing import Protocol
 
-STATE_DIR = "/etc/frr/netauto"
-APPLIED = f"{STATE_DIR}/netauto.nft"
-PREVIOUS = f"{STATE_DIR}/netauto.nft.previous"
-TABLE = "inet netauto"
 
+class FirewallBox(Protocol):
+    """The driver's host-firewall calls (not part of Napalm's contract: private names)."""
 
-class Shell(Protocol):
-    def _run_shell(self, command: str, stdin: bytes | None = None) -> tuple[int, str, str]:
-        """Run a POSIX shell command on the box."""
+    def _firewall_state(self) -> tuple[bool, str]:
+        """Whether the table is loaded, and the ruleset recorded as applied."""
 
-
-class FirewallError(Exception):
-    """The ruleset was refused (the box keeps its previous ruleset)."""
+    def _load_firewall(self, ruleset: str) -> None:
+        """Check and stage ``ruleset`` for the next ``commit_config``."""
 
 
 def fingerprint(text: str) -> str:
@@ -39,13 +36,9 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def diff(box: Shell, candidate: str, name: str) -> str:
+def diff(box: FirewallBox, candidate: str, name: str) -> str:
     """Unified diff between the ruleset applied on the box and ``candidate`` ("" if equal)."""
-    # One round trip: "L" if the table is loaded ("-" if not), then the recorded ruleset.
-    _, answer, _ = box._run_shell(
-        f"nft list table {TABLE} >/dev/null 2>&1 && printf L || printf -; cat {APPLIED} 2>/dev/null"
-    )
-    live, current = answer[:1] == "L", answer[1:]
+    live, current = box._firewall_state()
     if current == candidate and live:
         return ""
     if current == candidate:
@@ -60,31 +53,6 @@ def diff(box: Shell, candidate: str, name: str) -> str:
     )
 
 
-def apply(box: Shell, candidate: str) -> None:
-    """Check and apply ``candidate``; keep the previous one for :func:`restore`.
-
-    One round trip: upload, ``nft -c`` (exit 3 when refused, nothing changed), keep the
-    previous ruleset, ``nft -f`` (exit 4 when it fails: :func:`restore` then runs).
-    """
-    new = f"{APPLIED}.new"
-    rc, _, err = box._run_shell(
-        f"umask 077 && mkdir -p {STATE_DIR} && cat > {new} || exit 5\n"
-        f"nft -c -f {new} || {{ rm -f {new}; exit 3; }}\n"
-        f"(test -f {APPLIED} && cp {APPLIED} {PREVIOUS} || rm -f {PREVIOUS}) && "
-        f"nft -f {new} && mv {new} {APPLIED} || exit 4",
-        stdin=candidate.encode("utf-8"),
-    )
-    if rc == 4:
-        restore(box)
-        raise FirewallError(f"applying the ruleset failed: {err.strip()[:400]}")
-    if rc != 0:
-        raise FirewallError(f"nftables refused the ruleset: {err.strip()[:400]}")
-
-
-def restore(box: Shell) -> None:
-    """Put the previous ruleset back (or remove netauto's table if there was none)."""
-    previous = shlex.quote(PREVIOUS)
-    box._run_shell(
-        f"if test -f {previous}; then nft -f {previous} && mv {previous} {APPLIED}; "
-        f"else nft delete table {TABLE} 2>/dev/null; rm -f {APPLIED}; fi"
-    )
+def stage(box: FirewallBox, candidate: str) -> None:
+    """Hand ``candidate`` to the driver: checked now, applied by the next commit."""
+    box._load_firewall(candidate)

@@ -58,7 +58,7 @@ def render_checked(
         rendered += [render_vm(sot, plan, vm, template_dir) for vm in vms]
         if run is not None:
             run.close()
-        findings = check_rendered(plan, rendered, sot.imported)
+        findings = check_rendered(plan, rendered, sot.imported, sot.management.networks)
         if stage is not None and not any(f.severity == "error" for f in findings):
             write_files(stage, rendered)  # while FRR's parser finishes
     finally:

@@ -13,6 +13,10 @@
 * **blocks** (imported devices): no block (an interface, an ACL) is opened twice: an
   imported spare port or filter that has the name of one netauto writes (Huawei's ``acl
   number 2001``, IOS's ``NA-SSH-V4``) would merge two configurations into one;
+* **ssh** (lockout): every device's SSH allow-list (``management.networks``; for FRR, the
+  ``ssh`` chain of the rendered ``<host>.nft``) is not empty and contains every address the
+  push connects from, where that is known: otherwise the push would cut its own session
+  (and, with an empty list, every operator's);
 * **syntax** (FRR): see :mod:`netauto.render.frrsyntax` (needs FRR installed).
 
 Every function here is pure: rendered text and the plan in, findings out.
@@ -20,8 +24,10 @@ Every function here is pure: rendered text and the plan in, findings out.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from netauto import platforms
 from netauto.parse.readback import ConfigAddress, ConfigFacts, filter_group, read_nft, read_text
@@ -30,6 +36,8 @@ from netauto.render.models import Finding, RenderedConfig
 from netauto.sot.models import Imported, ImportedDevice
 
 Address = ConfigAddress
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+SourceAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def expected_addresses(
@@ -209,6 +217,87 @@ def check_blocks(hostname: str, text: str) -> list[Finding]:
     ]
 
 
+_SSH_CHAIN = re.compile(r"^\s*chain ssh \{\n(?P<body>.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+_SSH_ALLOW = re.compile(r"^\s*ip6? saddr (\S+) accept\b", re.MULTILINE)
+
+
+def ssh_allow_list(ruleset: str) -> list[Network] | None:
+    r"""The source networks the ``ssh`` chain of an FRR ruleset accepts (None: no such chain).
+
+    Examples:
+        >>> ssh_allow_list('chain ssh {\n ct state established,related accept\n'
+        ...                ' iif "lo" accept\n ip saddr 192.0.2.0/24 accept\n drop\n}\n')
+        [IPv4Network('192.0.2.0/24')]
+        >>> ssh_allow_list('chain ssh {\n iif "lo" accept\n drop\n}\n')
+        []
+        >>> ssh_allow_list("table inet netauto {\n}\n") is None
+        True
+    """
+    chain = _SSH_CHAIN.search(ruleset)
+    if chain is None:
+        return None
+    return [ipaddress.ip_network(n, strict=False) for n in _SSH_ALLOW.findall(chain["body"])]
+
+
+def check_ssh_access(
+    hostname: str,
+    filename: str,
+    allowed: Sequence[Network],
+    sources: Sequence[SourceAddress] = (),
+) -> list[Finding]:
+    """Errors for an SSH allow-list that would lock the push out: an empty one, or one that
+    lacks an address the push connects from (``sources``, where netauto knows them).
+
+    Examples:
+        >>> net = ipaddress.ip_network("192.0.2.0/24")
+        >>> [f.message[:57] for f in check_ssh_access("r1", "r1.nft", [])]
+        ['r1.nft: management.networks: the SSH allow-list is empty:']
+        >>> check_ssh_access("r1", "r1.nft", [net], [ipaddress.ip_address("192.0.2.7")])
+        []
+        >>> [f.message[:64] for f in check_ssh_access("r1", "r1.nft", [net],
+        ...                                          [ipaddress.ip_address("198.51.100.7")])]
+        ['r1.nft: management.networks: the SSH allow-list does not contain']
+    """
+    where = f"{filename}: management.networks"
+    hint = "(hint: list the networks netauto and the operators connect from in management.networks)"
+    if not allowed:
+        return [
+            Finding(
+                hostname=hostname,
+                check="ssh",
+                message=f"{where}: the SSH allow-list is empty: the device would accept SSH "
+                f"from nowhere but itself, so a push would cut its own session {hint}",
+            )
+        ]
+    return [
+        Finding(
+            hostname=hostname,
+            check="ssh",
+            message=f"{where}: the SSH allow-list does not contain {source}, the address the "
+            f"push connects from: the push would cut its own session {hint}",
+        )
+        for source in sources
+        if not any(source.version == n.version and source in n for n in allowed)
+    ]
+
+
+def ssh_findings(
+    config: RenderedConfig,
+    networks: Sequence[Network] | None,
+    sources: Sequence[SourceAddress] = (),
+) -> list[Finding]:
+    """:func:`check_ssh_access` on one rendered device: an FRR router's allow-list is read
+    from its rendered ruleset (what the push applies), any other device's is ``networks``
+    (the SoT's ``management.networks``, which its template renders; None: not checked)."""
+    for side in config.extra:
+        allowed = ssh_allow_list(side.text) if side.filename.endswith(".nft") else None
+        if allowed is not None:
+            return check_ssh_access(config.hostname, side.filename, allowed, sources)
+    if networks is None:
+        return []
+    return check_ssh_access(config.hostname, f"{config.hostname}.conf", networks, sources)
+
+
 def read_config(rendered: RenderedConfig) -> ConfigFacts:
     """Facts of a rendered device config (read back the way its platform says) and of its
     side files (an nftables ruleset)."""
@@ -220,11 +309,18 @@ def read_config(rendered: RenderedConfig) -> ConfigFacts:
 
 
 def check_rendered(
-    plan: Plan, rendered: list[RenderedConfig], imported: Imported | None = None
+    plan: Plan,
+    rendered: list[RenderedConfig],
+    imported: Imported | None = None,
+    ssh_networks: Sequence[Network] | None = None,
+    ssh_sources: Sequence[SourceAddress] = (),
 ) -> list[Finding]:
-    """Run the block, address and parity checks on every rendered device config.
+    """Run the block, address, parity and SSH (lockout) checks on every rendered device config.
 
-    ``imported``: the SoT's ``imported`` section (what the running devices keep).
+    ``imported``: the SoT's ``imported`` section (what the running devices keep);
+    ``ssh_networks``: the SoT's ``management.networks`` (the SSH allow-list of platforms
+    without an nftables side file); ``ssh_sources``: the addresses the push connects from,
+    when known (each allow-list must contain them).
     """
     found: list[Finding] = []
     for config in rendered:
@@ -235,6 +331,7 @@ def check_rendered(
         kept = imported.devices.get(config.hostname) if imported else None
         if kept is not None:  # only an imported name can collide with one netauto writes
             found += check_blocks(config.hostname, config.text)
+        found += ssh_findings(config, ssh_networks, ssh_sources)
         found += check_addresses(device, facts, kept)
         found += check_parity(
             config.hostname,

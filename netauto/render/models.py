@@ -234,7 +234,7 @@ class Finding(RenderModel):
     """One problem an offline check found in a rendered config."""
 
     hostname: str
-    check: Literal["addresses", "blocks", "parity", "syntax", "template"]
+    check: Literal["addresses", "blocks", "parity", "ssh", "syntax", "template"]
     severity: Severity = "error"
     message: str
 

@@ -18,7 +18,12 @@ Configuration follows FRR's own tools:
   ``CommitError``;
 * ``commit_config(revert_in=N)`` starts a detached timer on the box
   (``setsid sh -c 'sleep N; frr-reload.py --reload rollback.conf'``, its pid in
-  ``<state_dir>/pending.pid``); ``confirm_commit`` kills it; ``rollback`` kills it and restores.
+  ``<state_dir>/pending.pid``); ``confirm_commit`` kills it; ``rollback`` kills it and restores;
+* the host firewall (nftables, not part of Napalm's contract: ``_load_firewall``) is staged
+  beside the candidate and committed with it, under the same timer: the commit saves the
+  live table and starts the timer before it applies the ruleset; the timer, a failed
+  commit and ``rollback`` load the saved table back too, ``confirm_commit`` keeps both. A box
+  that cuts the pushing session with its new firewall therefore reverts by itself.
 
 A replace (load, compare, commit) is done on the box by a small Python helper
 (:mod:`~netauto.drivers.frr.remote`, installed once in the state dir) that imports FRR's own
@@ -34,6 +39,7 @@ root), ``state_dir``, ``frr_reload`` (path of frr-reload.py), ``commit_verify`` 
 from __future__ import annotations
 
 import json
+import shlex
 import time
 from pathlib import Path
 from typing import Any
@@ -98,6 +104,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self._candidate: str | None = None
         self._merge = False
         self._diff: str | None = None
+        self._firewall: str | None = None
+        """The staged directory of a host firewall ruleset on the box (``_load_firewall``)."""
         self.device: Any = None
 
     # -- connection -------------------------------------------------------------------------
@@ -140,6 +148,41 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         verify for batched probes, over the driver's SSH session.
         """
         return self._run(command, stdin=stdin)
+
+    def _firewall_state(self) -> tuple[bool, str]:
+        """Whether netauto's nftables table is loaded, and the ruleset recorded as applied
+        (one round trip; not part of Napalm's contract, like :meth:`_run_shell`)."""
+        _, answer, _ = self._run(scripts.firewall_state(self._box))
+        return answer[:1] == "L", answer[1:]
+
+    def _load_firewall(self, ruleset: str) -> None:
+        """Stage a host firewall ruleset (nftables) for the next :meth:`commit_config`.
+
+        Checked now (``nft -c``) and kept in a directory of its own on the box (``mktemp
+        -d``); the commit applies it with the candidate, under the same revert timer, and
+        :meth:`discard_config` forgets it.
+
+        Raises:
+            ReplaceConfigException: nftables refuses the ruleset, or it cannot be stored.
+        """
+        self._discard_firewall()
+        rc, out, err = self._run(scripts.firewall_stage(self._box), stdin=ruleset.encode())
+        directory = out.strip()
+        prefix = f"{self._box.state_dir}/firewall."
+        if rc == scripts.PARSER_REFUSED:
+            raise ReplaceConfigException(
+                f"{self.hostname}: nftables refuses the ruleset:\n{err.strip()[:400]}"
+            )
+        if rc != 0 or not directory.startswith(prefix) or "\n" in directory:
+            raise ReplaceConfigException(
+                f"{self.hostname}: cannot store the ruleset: {(err or out).strip()[:400]}"
+            )
+        self._firewall = directory
+
+    def _discard_firewall(self) -> None:
+        if self._firewall is not None:
+            directory, self._firewall = self._firewall, None
+            self._run(scripts.firewall_discard(directory))
 
     def _vtysh(self, *commands: str, daemon: str = "") -> str:
         """vtysh's output for ``commands``; with ``daemon``, ``""`` when that daemon is not
@@ -429,8 +472,11 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         rc, out, _ = self._run(scripts.cancel_revert(self._box))
         return rc == 0 and out.strip().isdigit()
 
-    def _restore(self) -> str:
-        """Put ``rollback.conf`` back; say how that went (for the error being raised)."""
+    def _restore(self, firewall: str = "") -> str:
+        """Put ``rollback.conf`` back (and the firewall saved in the staged directory
+        ``firewall``); say how that went (for the error being raised)."""
+        if firewall:
+            self._run(scripts.firewall_restore(self._box, shlex.quote(firewall)))
         rc, out, err = self._reload("reload", "rollback.conf")
         if rc != 0:
             # frr-reload exits non-zero when a "no ..." line finds nothing left to remove
@@ -449,36 +495,50 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         the verification. A refused reload, a timer that does not start, or a residual
         difference puts the previous configuration back and raises.
 
+        A staged host firewall (:meth:`_load_firewall`) is part of the same commit: its live
+        table is saved first and the staged ruleset applied once the timer runs; the timer
+        and every restore load the saved table back.
+
         Raises:
-            CommitError: no candidate, a commit is pending, or FRR refused the candidate (the
-                box is then back on its previous configuration).
+            CommitError: no candidate, a commit is pending, FRR refused the candidate or
+                nftables the ruleset (the box is then back on its previous configuration
+                and firewall).
         """
         if self._candidate is None:
             raise CommitError(f"{self.hostname}: no candidate loaded")
         if self._merge:
+            if self._firewall is not None:
+                raise CommitError(f"{self.hostname}: a host firewall goes with a replace commit")
             self._commit_merge(message, revert_in)
         else:
-            self._commit_replace(message, revert_in)
+            firewall, self._firewall = self._firewall or "", None  # the box owns it now
+            self._commit_replace(message, revert_in, firewall)
         self._candidate = None
         self._diff = None
 
     def _history_line(self, message: str) -> str:
         return scripts.history_line(self._box, time.strftime("%Y-%m-%dT%H:%M:%S%z"), message)
 
-    def _revert_timer(self, revert_in: int | None) -> str:
-        return scripts.revert_timer(self._box, int(revert_in)) if revert_in is not None else ""
+    def _revert_timer(self, revert_in: int | None, firewall: str = "") -> str:
+        if revert_in is None:
+            return ""
+        return scripts.revert_timer(self._box, int(revert_in), firewall)
 
-    def _commit_replace(self, message: str, revert_in: int | None) -> None:
-        timer, history = self._revert_timer(revert_in), self._history_line(message)
+    def _commit_replace(self, message: str, revert_in: int | None, firewall: str = "") -> None:
+        timer, history = self._revert_timer(revert_in, firewall), self._history_line(message)
         rc, output, err = scripts.HELPER_UNAVAILABLE[0], "", ""
         if self._use_helper:
-            script = scripts.commit_with_helper(self._box, timer, history)
+            script = scripts.commit_with_helper(self._box, timer, history, firewall)
             rc, output, err = self._run(script, timeout=COMMIT_LIMIT)
         if rc in scripts.HELPER_UNAVAILABLE:
             self._use_helper = False
-            script = scripts.commit_with_frr_reload(self._box, timer, history, self._commit_verify)
+            script = scripts.commit_with_frr_reload(
+                self._box, timer, history, self._commit_verify, firewall
+            )
             rc, output, err = self._run(script, timeout=COMMIT_LIMIT)
         if rc == scripts.PENDING:
+            if firewall:
+                self._run(scripts.firewall_discard(firewall))
             raise CommitError(f"{self.hostname}: a commit waits for confirmation or rollback")
         if rc == scripts.MISSING_DAEMON:  # refused before anything changed
             raise CommitError(scripts.missing_daemon_message(self.hostname, err))
@@ -486,13 +546,20 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             raise CommitError(f"{self.hostname}: cannot save the running config: {err}")
         if rc == scripts.RELOAD_REFUSED:
             self._cancel_revert()
-            outcome = self._restore()
+            outcome = self._restore(firewall)
             raise CommitError(
                 f"{self.hostname}: FRR refused the commit ({outcome}):\n{(err + output).strip()}"
             )
+        if rc == scripts.FIREWALL_FAILED:
+            self._cancel_revert()
+            outcome = self._restore(firewall)
+            raise CommitError(
+                f"{self.hostname}: nftables refused the host firewall ({outcome}):\n"
+                f"{err.strip()[:400]}"
+            )
         if rc == scripts.TIMER_FAILED:
             self._cancel_revert()
-            outcome = self._restore()
+            outcome = self._restore(firewall)
             raise CommitError(
                 f"{self.hostname}: could not start the automatic revert timer ({outcome})"
             )
@@ -502,7 +569,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             residual = ""
         if rc != 0 or residual or len(sections) != 2:
             self._cancel_revert()
-            outcome = self._restore()
+            outcome = self._restore(firewall)
             raise CommitError(
                 f"{self.hostname}: running config differs from the candidate after commit "
                 f"({outcome}):\n{residual or (err + output).strip()}"
@@ -540,21 +607,27 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             raise CommitConfirmException(f"{self.hostname}: no commit waits for confirmation")
 
     def discard_config(self) -> None:
-        """Forget the loaded candidate.
+        """Forget the loaded candidate (and a staged host firewall).
 
-        No round trip: the uploaded file stays in the 0700 state directory (like
-        ``rollback.conf``) and is overwritten by the next load; nothing applies it without one.
+        No round trip, unless a firewall was staged (its directory is removed): the uploaded
+        file stays in the 0700 state directory (like ``rollback.conf``) and is overwritten by
+        the next load; nothing applies it without one.
         """
+        self._discard_firewall()
         self._candidate = None
         self._merge = False
         self._diff = None
 
     def rollback(self) -> None:
-        """Go back to the configuration saved before the last commit (cancels a pending one)."""
+        """Go back to the configuration (and host firewall) saved before the last commit
+        (cancels a pending one)."""
         self._cancel_revert()
         rc, _, _ = self._run(scripts.has_file(self._box, "rollback.conf"))
         if rc != 0:
             raise CommitError(f"{self.hostname}: nothing to roll back to (no commit made yet)")
+        rc, out, err = self._run(scripts.firewall_rollback(self._box))
+        if rc != 0:
+            raise CommitError(f"{self.hostname}: firewall rollback failed:\n{out + err}")
         rc, out, err = self._reload("reload", "rollback.conf")
         if rc != 0:
             raise CommitError(f"{self.hostname}: rollback failed:\n{out + err}")

@@ -9,6 +9,13 @@ The driver's files live in one 0700 directory on the box (:class:`Layout`): the 
 ``candidate.conf``, ``rollback.conf`` (the running config saved before each commit),
 ``pending.pid`` (the revert timer), ``history.log`` (one line per commit) and the box helper
 ``frr_remote-<hash>.py`` (:mod:`netauto.drivers.frr.remote`, installed once per version).
+
+The host firewall (nftables table ``inet netauto``) is committed with the config and under
+the same revert timer: its candidate is staged in a directory of its own
+(``firewall.XXXXXX``, made by ``mktemp -d``), the commit saves the live table there as
+``previous.nft`` before the timer starts, and the timer (like ``rollback``) loads it back
+before it reloads ``rollback.conf``. ``netauto.nft`` records the ruleset last applied;
+``firewall.last`` names the directory of the last commit (what ``rollback`` restores).
 """
 
 from __future__ import annotations
@@ -56,6 +63,8 @@ HELPER_UNAVAILABLE = (95, 126, 127)
 nothing was changed, the driver then runs ``frr-reload.py`` itself."""
 MISSING_DAEMON = 96
 """Exit status of the box helper: the candidate configures a daemon that is not running."""
+FIREWALL_FAILED = 97
+"""Commit: nftables did not apply the staged ruleset; the driver restores both."""
 FIRST_CLI_STATUS = 100
 """``cli`` with several commands: command number N failed when the script exits 100 + N."""
 DAEMON_HINT = (
@@ -354,10 +363,11 @@ def cancel_revert(layout: Layout) -> str:
     )
 
 
-def revert_timer(layout: Layout, seconds: int) -> str:
+def revert_timer(layout: Layout, seconds: int, firewall: str = "") -> str:
     """Start the detached revert timer (``setsid``: it outlives the SSH session) that puts
     ``rollback.conf`` back after ``seconds``, and wait (5 s at most) for its pid file; exit
-    :data:`TIMER_FAILED` if it does not show up.
+    :data:`TIMER_FAILED` if it does not show up. With ``firewall`` (a staged directory, see
+    :func:`firewall_stage`) the timer first loads the ruleset saved there back.
 
     Examples:
         >>> print(revert_timer(Layout(), 60).splitlines()[0])  # doctest: +NORMALIZE_WHITESPACE
@@ -367,8 +377,9 @@ def revert_timer(layout: Layout, seconds: int) -> str:
         </dev/null >/dev/null 2>&1 &
     """
     pid_file = layout.path("pending.pid")
+    restore = f"{firewall_restore(layout, shlex.quote(firewall))}; " if firewall else ""
     timer = (
-        f": {REVERT_MARK}; echo $$ > {pid_file}; sleep {seconds}; "
+        f": {REVERT_MARK}; echo $$ > {pid_file}; sleep {seconds}; {restore}"
         f"{frr_reload(layout, 'reload', 'rollback.conf')}; "
         f"rm -f {pid_file}"
     )
@@ -379,26 +390,32 @@ def revert_timer(layout: Layout, seconds: int) -> str:
     )
 
 
-def commit_with_helper(layout: Layout, timer: str, history: str) -> str:
+def commit_with_helper(layout: Layout, timer: str, history: str, firewall: str = "") -> str:
     """A replace commit by the box helper, in one round trip: refuse while a commit is
-    pending (exit :data:`PENDING`), run the helper's ``commit`` (it saves ``rollback.conf``,
-    starts ``timer``, applies, verifies), and on success append ``history``."""
+    pending (exit :data:`PENDING`), save the live firewall (with ``firewall``, a staged
+    directory), run the helper's ``commit`` (it saves ``rollback.conf``, starts ``timer``,
+    applies, verifies), apply the staged ruleset (the timer runs: it would undo both), and
+    on success append ``history``."""
     return "\n".join(
         [
             f"{pending_test(layout)} && exit {PENDING}",
+            firewall_save(layout, firewall),
             helper(layout, "commit", timer),
             "rc=$?",
+            f'[ "$rc" -eq 0 ] && {{ {firewall_apply(layout, firewall)}; }}',
             f'[ "$rc" -eq 0 ] && {history}',
             'exit "$rc"',
         ]
     )
 
 
-def commit_with_frr_reload(layout: Layout, timer: str, history: str, verify: bool) -> str:
+def commit_with_frr_reload(
+    layout: Layout, timer: str, history: str, verify: bool, firewall: str = ""
+) -> str:
     """A replace commit as ``frr-reload.py`` runs (boxes where the helper cannot run): refuse
-    while a commit is pending, save the running config as ``rollback.conf``, ``--reload``, the
-    revert ``timer``, a section mark, ``--test`` as the verification (with ``verify``), then
-    ``history``."""
+    while a commit is pending, save the live firewall and the running config as
+    ``rollback.conf``, ``--reload``, the revert ``timer``, the staged ruleset (``firewall``), a
+    section mark, ``--test`` as the verification (with ``verify``), then ``history``."""
     running, rollback = layout.path("running.txt"), layout.path("rollback.conf")
     out = layout.path("reload.out")
     header = r"1,3{/^Building configuration\.\.\.$/d;/^Current configuration:$/d;/^$/d}"
@@ -411,11 +428,13 @@ def commit_with_frr_reload(layout: Layout, timer: str, history: str, verify: boo
     return "\n".join(
         [
             f"{pending_test(layout)} && exit {PENDING}",
+            firewall_save(layout, firewall),
             f"vtysh -c 'show running-config' > {running} && "
             f"sed {shlex.quote(header)} {running} > {rollback} || exit {SAVE_FAILED}",
             f"{frr_reload(layout, 'reload', 'candidate.conf')} > {out} 2>&1 || "
             f"{{ cat {out}; exit {RELOAD_REFUSED}; }}",
             timer,
+            f"{{ {firewall_apply(layout, firewall)}; }} || exit {FIREWALL_FAILED}",
             f"echo {SECTION_MARK}",
             check,
             history,
@@ -431,3 +450,120 @@ def merge_apply(layout: Layout) -> str:
         "vtysh -f /etc/frr/netauto/candidate.conf && vtysh -c 'write memory'"
     """
     return f"vtysh -f {layout.path('candidate.conf')} && vtysh -c 'write memory'"
+
+
+# -- host firewall (nftables) ----------------------------------------------------------------
+
+FIREWALL_TABLE = "inet netauto"
+"""The one nftables table netauto owns on a box (the rendered ruleset replaces only it)."""
+FIREWALL_RECORD = "netauto.nft"
+"""The ruleset last applied, in the state dir (what the next diff compares with)."""
+FIREWALL_LAST = "firewall.last"
+"""Names the staged directory of the last commit (what ``rollback`` loads back)."""
+_EMPTY_TABLE = f"table {FIREWALL_TABLE}\ndelete table {FIREWALL_TABLE}\n"
+
+
+def firewall_state(layout: Layout) -> str:
+    """Print ``L`` when the table is loaded (``-`` when not), then the recorded ruleset.
+
+    Examples:
+        >>> firewall_state(Layout())  # doctest: +NORMALIZE_WHITESPACE
+        'nft list table inet netauto >/dev/null 2>&1 && printf L || printf -;
+         cat /etc/frr/netauto/netauto.nft 2>/dev/null'
+    """
+    return (
+        f"nft list table {FIREWALL_TABLE} >/dev/null 2>&1 && printf L || printf -; "
+        f"cat {layout.path(FIREWALL_RECORD)} 2>/dev/null"
+    )
+
+
+def firewall_stage(layout: Layout) -> str:
+    """Store stdin (a ruleset) as ``candidate.nft`` in a new directory of the state dir
+    (``mktemp -d``), check it (``nft -c``, exit :data:`PARSER_REFUSED` and nothing kept when
+    refused) and print the directory's path."""
+    state = shlex.quote(layout.state_dir)
+    template = shlex.quote(f"{layout.state_dir}/firewall.XXXXXX")
+    return (
+        f"umask 077 && mkdir -p {state} && d=$(mktemp -d {template}) || exit {SAVE_FAILED}\n"
+        f'cat > "$d/candidate.nft" || {{ rm -rf "$d"; exit {SAVE_FAILED}; }}\n'
+        f'nft -c -f "$d/candidate.nft" >&2 || {{ rm -rf "$d"; exit {PARSER_REFUSED}; }}\n'
+        'printf "%s\\n" "$d"'
+    )
+
+
+def firewall_save(layout: Layout, directory: str) -> str:
+    """Before a commit: with a staged ``directory``, save the live table in it as
+    ``previous.nft`` (a file that replaces the table with what it is now, or removes it when
+    there is none), the record as ``previous.record``, and name it in ``firewall.last``
+    (the directory of the commit before is removed); exit :data:`SAVE_FAILED` when that
+    fails. Without one, forget the last commit's firewall (a rollback then restores FRR
+    only).
+
+    Examples:
+        >>> firewall_save(Layout(), "")  # doctest: +NORMALIZE_WHITESPACE
+        'o=$(cat /etc/frr/netauto/firewall.last 2>/dev/null); case "$o" in
+         /etc/frr/netauto/firewall.??????) rm -rf -- "$o";; esac;
+         rm -f /etc/frr/netauto/firewall.last'
+    """
+    last = layout.path(FIREWALL_LAST)
+    pattern = shlex.quote(f"{layout.state_dir}/firewall.") + "??????"
+    old = f'o=$(cat {last} 2>/dev/null); case "$o" in {pattern}) rm -rf -- "$o";; esac'
+    forget = f"{old}; rm -f {last}"
+    if not directory:
+        return forget
+    d, record = shlex.quote(directory), layout.path(FIREWALL_RECORD)
+    empty = shlex.quote(_EMPTY_TABLE)
+    return (
+        f"test -s {d}/candidate.nft || exit {SAVE_FAILED}\n"
+        f"if nft list table {FIREWALL_TABLE} >/dev/null 2>&1; then "
+        f"{{ printf {empty}; nft list table {FIREWALL_TABLE}; }} > {d}/previous.nft "
+        f"|| exit {SAVE_FAILED}; else printf {empty} > {d}/previous.nft || exit {SAVE_FAILED}; fi\n"
+        f"rm -f {d}/previous.record; if [ -f {record} ]; then "
+        f"cp {record} {d}/previous.record || exit {SAVE_FAILED}; fi\n"
+        f'o=$(cat {last} 2>/dev/null); [ "$o" != {d} ] && case "$o" in '
+        f'{pattern}) rm -rf -- "$o";; esac\n'
+        f"printf '%s\\n' {d} > {last} || exit {SAVE_FAILED}"
+    )
+
+
+def firewall_apply(layout: Layout, directory: str) -> str:
+    """Load the staged ruleset of ``directory`` (``nft -f``: atomic, all or nothing; exit
+    :data:`FIREWALL_FAILED` when refused) and record it; ``:`` without a directory."""
+    if not directory:
+        return ":"
+    d = shlex.quote(directory)
+    return (
+        f"nft -f {d}/candidate.nft || exit {FIREWALL_FAILED}; "
+        f"cp {d}/candidate.nft {d}/record.new && mv -f {d}/record.new "
+        f"{layout.path(FIREWALL_RECORD)}"
+    )
+
+
+def firewall_restore(layout: Layout, directory: str) -> str:
+    """Load the table saved in ``directory`` (a shell word: quoted path or ``"$d"``) back
+    and put its record back: the firewall as it was before that commit."""
+    record = layout.path(FIREWALL_RECORD)
+    return (
+        f"nft -f {directory}/previous.nft && {{ if [ -f {directory}/previous.record ]; then "
+        f"cp {directory}/previous.record {directory}/record.new && "
+        f"mv -f {directory}/record.new {record}; else rm -f {record}; fi; }}"
+    )
+
+
+def firewall_rollback(layout: Layout) -> str:
+    """``rollback``: restore the firewall of the last commit's staged directory, if any."""
+    restore = firewall_restore(layout, '"$d"')
+    return (
+        f"d=$(cat {layout.path(FIREWALL_LAST)} 2>/dev/null) || exit 0; "
+        f'[ -f "$d/previous.nft" ] || exit 0; {restore}'
+    )
+
+
+def firewall_discard(directory: str) -> str:
+    """Remove a staged directory that will not be committed.
+
+    Examples:
+        >>> firewall_discard("/etc/frr/netauto/firewall.Ab12Cd")
+        'rm -rf -- /etc/frr/netauto/firewall.Ab12Cd'
+    """
+    return f"rm -rf -- {shlex.quote(directory)}"

@@ -2,10 +2,11 @@
 
 The lab (prefix ng-) is brought up greenfield and converged on the rendered configs first: a
 factory-fresh router has no IPv4 to lose, so the guard is tried on the second push. One test
-is a clean guarded rollout (0 IPv4 probes lost, every wave judged and confirmed); the other
-pushes a candidate that drops one commune's LAN IPv4 address: the guard sees that commune
-lose its probes, that wave is rolled back (the commune next to it too), IPv4 is back at once,
-the rollout stops and the message names the commune.
+is a clean guarded rollout (core-first, its default: 0 IPv4 probes lost, every wave judged
+and confirmed); the other pushes (edge-first) the candidates of a SoT that fixes one
+commune's LAN to a wrong subnet (with --allow-ipv4-change): the guard sees that commune lose
+its probes, that wave is rolled back (the commune next to it too), IPv4 is back at once, the
+rollout stops, and the message and the stored migration report name the commune.
 """
 
 from __future__ import annotations
@@ -171,12 +172,16 @@ def test_clean_guarded_rollout_loses_no_ipv4_probe(lab: GuardLab, cli: Cli) -> N
         seconds = (end - start).total_seconds()
         # 3 communes × 5 probes/s, windows rounded out to whole ticks (a little slack).
         assert wave["ipv4"]["sent"] >= 3 * 5 * seconds * 0.8, wave
+    # Core-first (the default with --guard): canary commune, core, hub, the other communes.
+    by_host = {d["host"]: d["stage"] for d in doc["devices"]}
+    assert by_host["dc-core-r1"] == "batch 1" and by_host["hub-01-r1"] == "batch 2"
+    assert by_host["cm-lyvanlam-r1"] == by_host["cm-tanthanh-r1"] == "batch 3"
     # IPv6 from the end of each commune's wave: the canary's commune from batch 1 on.
     by_commune = {c["commune"]: c for c in guard["communes"]}
     ipv6 = {c: [w["ipv6"]["sent"] > 0 for w in r["waves"]] for c, r in by_commune.items()}
     # baseline, canary, batch 1, batch 2, batch 3, after
     assert ipv6["phuong-an-xuyen"] == [False, False, True, True, True, True]
-    assert ipv6["phuong-ly-van-lam"] == [False, False, False, True, True, True]
+    assert ipv6["phuong-ly-van-lam"] == [False, False, False, False, False, True]
     assert guard["after"]["ipv6"]["sent"] > 0 and guard["after"]["ipv6"]["lost"] == 0
     assert not any(c["rolled_back"] for c in guard["communes"])
     assert guard["prober"]["sent"] >= guard["baseline"]["ipv4"]["sent"]
@@ -197,15 +202,34 @@ def test_a_wave_that_breaks_a_commune_is_rolled_back(lab: GuardLab, cli: Cli) ->
     assert again.code == 0, again.err
     assert lab.reaches("phuong-ly-van-lam")
 
-    def broken(host: str, config: str) -> str:
-        if host != "cm-lyvanlam-r1":
-            return config
-        assert LAN4 in config
-        return config.replace(LAN4, "")
+    # A SoT that fixes cm-lyvanlam-r1's office LAN to a wrong subnet: its candidate moves the
+    # LAN gateway away from the hosts on it (an IPv4 change, pushed deliberately).
+    wrong = lab.work / "wrong-lan"
+    if wrong.exists():
+        shutil.rmtree(wrong)
+    shutil.copytree(TINY, wrong)
+    # Its ledger first, as a real SoT has one: without it the freed subnet would go to the
+    # next commune, renumbering it too (the ledger is what keeps every other site's).
+    planned = netauto("-i", wrong, "--state-dir", lab.state, "plan")
+    assert planned.returncode == 0 and (wrong / "allocations.yml").exists(), planned.stderr
+    hub_file = wrong / "hub-01.yml"
+    text = hub_file.read_text(encoding="utf-8")
+    lan = "    devices: [{hostname: cm-lyvanlam-r1}]\n    lans: [{function: office, vlan: 10}]"
+    assert lan in text
+    fixed = lan.replace("vlan: 10}", "vlan: 10, ipv4: 10.96.200.0/26}")
+    hub_file.write_text(text.replace(lan, fixed), encoding="utf-8")
+    bad = lab.work / "configs-wrong-lan"
+    if bad.exists():
+        shutil.rmtree(bad)
+    rendered = netauto("-i", wrong, "--state-dir", lab.state, "render", "-q", "-o", bad)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    assert LAN4 not in (bad / "cm-lyvanlam-r1.conf").read_text(encoding="utf-8")
+    neighbour = (bad / "cm-tanthanh-r1.conf").read_text(encoding="utf-8")
+    assert " ip address 10.96.3.193/26\n" in neighbour  # not renumbered
 
     before = {h: lab.running(h) for h in ROUTERS}
-    bad = lab.variant("no-lan-ipv4", broken)
-    res = lab.push(cli, bad, "--guard", "--batch", "2", *ipv4_change_flag(cli))
+    res = lab.push(cli, bad, "--guard", "--batch", "2", "--order", "edge-first",
+                   *ipv4_change_flag(cli))  # fmt: skip
     pushed = time.monotonic()
     back = wait_for(lambda: lab.reaches("phuong-ly-van-lam"), REVERT_IN)
     assert res.code == 1

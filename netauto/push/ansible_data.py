@@ -20,9 +20,9 @@ import ipaddress
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from netauto import ansible_yaml
 from netauto.errors import InputError, Problem
 from netauto.plan.models import Plan, VmPlan
 from netauto.sot.checks import group_members
@@ -153,7 +153,8 @@ class AnsibleInventory(AnsibleModel):
 
 
 def _yaml(data: object) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    # Every string value !unsafe: Ansible must never template SoT text (netauto.ansible_yaml).
+    return ansible_yaml.dump(data)
 
 
 def collapse4(nets: list[ipaddress.IPv4Network]) -> list[ipaddress.IPv4Network]:
